@@ -1,0 +1,196 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace QueryGuard.Driver;
+
+/// <summary>
+/// The MongoDB.Driver and MongoDB.Bson types QueryGuard recognises, resolved by metadata name once per
+/// compilation. QueryGuard never references the driver: names are the contract (reference §2.1), and they are
+/// the same in driver 2.x and 3.x unless marked.
+/// </summary>
+internal sealed class DriverSymbols
+{
+    private DriverSymbols(Compilation compilation, INamedTypeSymbol mongoCollection)
+    {
+        Compilation = compilation;
+        MongoCollection = mongoCollection;
+        DriverVersion = mongoCollection.ContainingAssembly.Identity.Version;
+
+        MongoCollectionExtensions = Get("MongoDB.Driver.IMongoCollectionExtensions");
+        FilteredMongoCollection = Get("MongoDB.Driver.IFilteredMongoCollection`1");
+        MongoDatabase = Get("MongoDB.Driver.IMongoDatabase");
+        MongoClient = Get("MongoDB.Driver.IMongoClient");
+
+        FilterDefinition = Get("MongoDB.Driver.FilterDefinition`1");
+        FilterDefinitionBuilder = Get("MongoDB.Driver.FilterDefinitionBuilder`1");
+        Builders = Get("MongoDB.Driver.Builders`1");
+        BsonDocumentFilterDefinition = Get("MongoDB.Driver.BsonDocumentFilterDefinition`1");
+        JsonFilterDefinition = Get("MongoDB.Driver.JsonFilterDefinition`1");
+        ExpressionFilterDefinition = Get("MongoDB.Driver.ExpressionFilterDefinition`1");
+        FieldDefinition1 = Get("MongoDB.Driver.FieldDefinition`1");
+        FieldDefinition2 = Get("MongoDB.Driver.FieldDefinition`2");
+        StringFieldDefinition1 = Get("MongoDB.Driver.StringFieldDefinition`1");
+        StringFieldDefinition2 = Get("MongoDB.Driver.StringFieldDefinition`2");
+        ExpressionFieldDefinition1 = Get("MongoDB.Driver.ExpressionFieldDefinition`1");
+        ExpressionFieldDefinition2 = Get("MongoDB.Driver.ExpressionFieldDefinition`2");
+
+        DeleteOneModel = Get("MongoDB.Driver.DeleteOneModel`1");
+        DeleteManyModel = Get("MongoDB.Driver.DeleteManyModel`1");
+        UpdateOneModel = Get("MongoDB.Driver.UpdateOneModel`1");
+        UpdateManyModel = Get("MongoDB.Driver.UpdateManyModel`1");
+        ReplaceOneModel = Get("MongoDB.Driver.ReplaceOneModel`1");
+        BulkWriteDeleteOneModel = Get("MongoDB.Driver.BulkWriteDeleteOneModel`1");
+        BulkWriteDeleteManyModel = Get("MongoDB.Driver.BulkWriteDeleteManyModel`1");
+        BulkWriteUpdateOneModel = Get("MongoDB.Driver.BulkWriteUpdateOneModel`1");
+        BulkWriteUpdateManyModel = Get("MongoDB.Driver.BulkWriteUpdateManyModel`1");
+        BulkWriteReplaceOneModel = Get("MongoDB.Driver.BulkWriteReplaceOneModel`1");
+
+        FindFluent = Get("MongoDB.Driver.IFindFluent`2");
+        AggregateFluent = Get("MongoDB.Driver.IAggregateFluent`1");
+        AggregateFluentExtensions = Get("MongoDB.Driver.IAggregateFluentExtensions");
+        PipelineDefinitionBuilder = Get("MongoDB.Driver.PipelineDefinitionBuilder");
+        PipelineStageDefinitionBuilder = Get("MongoDB.Driver.PipelineStageDefinitionBuilder");
+        MongoQueryable = Get("MongoDB.Driver.Linq.MongoQueryable");
+        MongoQueryableInterface = Get("MongoDB.Driver.Linq.IMongoQueryable`1");
+        ClientSessionHandle = Get("MongoDB.Driver.IClientSessionHandle");
+
+        BsonDocument = Get("MongoDB.Bson.BsonDocument");
+        BsonElement = Get("MongoDB.Bson.BsonElement");
+        BsonValue = Get("MongoDB.Bson.BsonValue");
+        BsonArray = Get("MongoDB.Bson.BsonArray");
+        BsonRegularExpression = Get("MongoDB.Bson.BsonRegularExpression");
+        BsonElementAttribute = Get("MongoDB.Bson.Serialization.Attributes.BsonElementAttribute");
+        BsonIdAttribute = Get("MongoDB.Bson.Serialization.Attributes.BsonIdAttribute");
+        BsonIgnoreAttribute = Get("MongoDB.Bson.Serialization.Attributes.BsonIgnoreAttribute");
+        BsonNoIdAttribute = Get("MongoDB.Bson.Serialization.Attributes.BsonNoIdAttribute");
+
+        Queryable = compilation.GetTypeByMetadataName("System.Linq.Queryable");
+        Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
+        Expression1 = compilation.GetTypeByMetadataName("System.Linq.Expressions.Expression`1");
+    }
+
+    public Compilation Compilation { get; }
+
+    /// <summary>Version of the referenced MongoDB.Driver assembly (2.x or 3.x).</summary>
+    public Version DriverVersion { get; }
+
+    public bool IsDriver2 => DriverVersion.Major < 3;
+
+    public INamedTypeSymbol MongoCollection { get; }
+    public INamedTypeSymbol? MongoCollectionExtensions { get; }
+    public INamedTypeSymbol? FilteredMongoCollection { get; }
+    public INamedTypeSymbol? MongoDatabase { get; }
+    public INamedTypeSymbol? MongoClient { get; }
+
+    public INamedTypeSymbol? FilterDefinition { get; }
+    public INamedTypeSymbol? FilterDefinitionBuilder { get; }
+    public INamedTypeSymbol? Builders { get; }
+    public INamedTypeSymbol? BsonDocumentFilterDefinition { get; }
+    public INamedTypeSymbol? JsonFilterDefinition { get; }
+    public INamedTypeSymbol? ExpressionFilterDefinition { get; }
+    public INamedTypeSymbol? FieldDefinition1 { get; }
+    public INamedTypeSymbol? FieldDefinition2 { get; }
+    public INamedTypeSymbol? StringFieldDefinition1 { get; }
+    public INamedTypeSymbol? StringFieldDefinition2 { get; }
+    public INamedTypeSymbol? ExpressionFieldDefinition1 { get; }
+    public INamedTypeSymbol? ExpressionFieldDefinition2 { get; }
+
+    public INamedTypeSymbol? DeleteOneModel { get; }
+    public INamedTypeSymbol? DeleteManyModel { get; }
+    public INamedTypeSymbol? UpdateOneModel { get; }
+    public INamedTypeSymbol? UpdateManyModel { get; }
+    public INamedTypeSymbol? ReplaceOneModel { get; }
+
+    /// <summary>3.x only: models of <c>IMongoClient.BulkWrite</c>.</summary>
+    public INamedTypeSymbol? BulkWriteDeleteOneModel { get; }
+    public INamedTypeSymbol? BulkWriteDeleteManyModel { get; }
+    public INamedTypeSymbol? BulkWriteUpdateOneModel { get; }
+    public INamedTypeSymbol? BulkWriteUpdateManyModel { get; }
+    public INamedTypeSymbol? BulkWriteReplaceOneModel { get; }
+
+    public INamedTypeSymbol? FindFluent { get; }
+    public INamedTypeSymbol? AggregateFluent { get; }
+    public INamedTypeSymbol? AggregateFluentExtensions { get; }
+    public INamedTypeSymbol? PipelineDefinitionBuilder { get; }
+    public INamedTypeSymbol? PipelineStageDefinitionBuilder { get; }
+    public INamedTypeSymbol? MongoQueryable { get; }
+
+    /// <summary>2.x only: <c>AsQueryable()</c> returns <c>IMongoQueryable&lt;T&gt;</c>; 3.x returns <c>IQueryable&lt;T&gt;</c>.</summary>
+    public INamedTypeSymbol? MongoQueryableInterface { get; }
+    public INamedTypeSymbol? ClientSessionHandle { get; }
+
+    public INamedTypeSymbol? BsonDocument { get; }
+    public INamedTypeSymbol? BsonElement { get; }
+    public INamedTypeSymbol? BsonValue { get; }
+    public INamedTypeSymbol? BsonArray { get; }
+    public INamedTypeSymbol? BsonRegularExpression { get; }
+    public INamedTypeSymbol? BsonElementAttribute { get; }
+    public INamedTypeSymbol? BsonIdAttribute { get; }
+    public INamedTypeSymbol? BsonIgnoreAttribute { get; }
+    public INamedTypeSymbol? BsonNoIdAttribute { get; }
+
+    public INamedTypeSymbol? Queryable { get; }
+    public INamedTypeSymbol? Enumerable { get; }
+    public INamedTypeSymbol? Expression1 { get; }
+
+    /// <summary>Returns null when MongoDB.Driver is not referenced: then QueryGuard registers nothing.</summary>
+    public static DriverSymbols? TryCreate(Compilation compilation)
+    {
+        var collection = GetBestType(compilation, "MongoDB.Driver.IMongoCollection`1", "MongoDB.Driver");
+        return collection is null ? null : new DriverSymbols(compilation, collection);
+    }
+
+    public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>
+        type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);
+
+    /// <summary>True for <c>IMongoCollection&lt;T&gt;</c> itself and every type that implements it.</summary>
+    public bool IsCollection(ITypeSymbol? type, out ITypeSymbol? documentType)
+    {
+        documentType = null;
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (type is INamedTypeSymbol named && Is(named, MongoCollection))
+        {
+            documentType = named.TypeArguments[0];
+            return true;
+        }
+
+        foreach (var candidate in type.AllInterfaces)
+        {
+            if (Is(candidate, MongoCollection))
+            {
+                documentType = candidate.TypeArguments[0];
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private INamedTypeSymbol? Get(string metadataName)
+    {
+        var assembly = metadataName.StartsWith("MongoDB.Bson", StringComparison.Ordinal) ? "MongoDB.Bson" : "MongoDB.Driver";
+        return GetBestType(Compilation, metadataName, assembly);
+    }
+
+    /// <summary>
+    /// Plain <c>GetTypeByMetadataName</c> returns null when two references define the same name;
+    /// prefer the type from the expected assembly, then a single candidate from anywhere (in 2.x some
+    /// MongoDB.Driver names, such as IClientSessionHandle, live in MongoDB.Driver.Core).
+    /// </summary>
+    private static INamedTypeSymbol? GetBestType(Compilation compilation, string metadataName, string assemblyName)
+    {
+        var candidates = compilation.GetTypesByMetadataName(metadataName);
+        if (candidates.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        return candidates.FirstOrDefault(t => string.Equals(t.ContainingAssembly?.Name, assemblyName, StringComparison.Ordinal))
+            ?? (candidates.Length == 1 ? candidates[0] : null);
+    }
+}

@@ -1,0 +1,281 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using QueryGuard.Model;
+
+namespace QueryGuard.Driver;
+
+/// <summary>
+/// Recognises MongoDB operations among invocations and object creations: collection methods (interface and
+/// <c>IMongoCollectionExtensions</c>, sync and Async, with and without session), write models, a leading
+/// aggregate <c>Match</c>, and LINQ predicates on <c>AsQueryable()</c>. The filter is found by parameter name,
+/// never by position (reference §2.3: one <c>FindOneAndReplaceAsync</c> overload puts it before the session).
+/// </summary>
+internal sealed class MongoOperationRecognizer
+{
+    private static readonly Dictionary<string, MongoOperationKind> CollectionMethods = new(StringComparer.Ordinal)
+    {
+        ["DeleteOne"] = MongoOperationKind.DeleteOne,
+        ["DeleteMany"] = MongoOperationKind.DeleteMany,
+        ["UpdateOne"] = MongoOperationKind.UpdateOne,
+        ["UpdateMany"] = MongoOperationKind.UpdateMany,
+        ["ReplaceOne"] = MongoOperationKind.ReplaceOne,
+        ["FindOneAndUpdate"] = MongoOperationKind.FindOneAndUpdate,
+        ["FindOneAndReplace"] = MongoOperationKind.FindOneAndReplace,
+        ["FindOneAndDelete"] = MongoOperationKind.FindOneAndDelete,
+        ["Find"] = MongoOperationKind.Find,
+        ["FindSync"] = MongoOperationKind.Find,
+        ["Count"] = MongoOperationKind.Count,
+        ["CountDocuments"] = MongoOperationKind.CountDocuments,
+        ["Distinct"] = MongoOperationKind.Distinct,
+        ["DistinctMany"] = MongoOperationKind.DistinctMany,
+    };
+
+    /// <summary>LINQ operators whose predicate becomes the query's <c>$match</c>.</summary>
+    private static readonly HashSet<string> QueryableOperators = new(StringComparer.Ordinal)
+    {
+        "Where", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Any", "Count", "LongCount",
+    };
+
+    private readonly DriverSymbols _symbols;
+
+    public MongoOperationRecognizer(DriverSymbols symbols) => _symbols = symbols;
+
+    public MongoOperation? Recognize(IOperation operation) => operation switch
+    {
+        IInvocationOperation invocation => RecognizeInvocation(invocation),
+        IObjectCreationOperation creation => RecognizeWriteModel(creation),
+        _ => null,
+    };
+
+    private MongoOperation? RecognizeInvocation(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var name = StripAsync(method.Name);
+
+        if (CollectionMethods.TryGetValue(name, out var kind))
+        {
+            return RecognizeCollectionMethod(invocation, kind, name);
+        }
+
+        if (name == "Match")
+        {
+            return RecognizeAggregateMatch(invocation);
+        }
+
+        if (QueryableOperators.Contains(name))
+        {
+            return RecognizeQueryable(invocation, name);
+        }
+
+        return null;
+    }
+
+    private MongoOperation? RecognizeCollectionMethod(IInvocationOperation invocation, MongoOperationKind kind, string name)
+    {
+        var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+        IOperation? collection;
+        if (DriverSymbols.Is(method.ContainingType, _symbols.MongoCollectionExtensions))
+        {
+            collection = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        }
+        else if (_symbols.IsCollection(method.ContainingType, out _))
+        {
+            collection = invocation.Instance;
+        }
+        else
+        {
+            return null;
+        }
+
+        if (collection is null || !_symbols.IsCollection(collection.Type, out var documentType) || documentType is null)
+        {
+            return null;
+        }
+
+        var filter = Argument(invocation, "filter");
+        if (filter is null)
+        {
+            // Count()/Find() overloads without a filter do not exist; anything else is not ours.
+            return null;
+        }
+
+        return new MongoOperation(
+            kind,
+            name,
+            invocation,
+            filter,
+            documentType,
+            collection,
+            collectionName: null,
+            isUpsert: IsUpsert(Argument(invocation, "options")),
+            hasSession: Argument(invocation, "session") is not null);
+    }
+
+    /// <summary><c>coll.Aggregate().Match(f)</c>: only a Match that is the pipeline's first stage decides targeting.</summary>
+    private MongoOperation? RecognizeAggregateMatch(IInvocationOperation invocation)
+    {
+        var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+        IOperation? source;
+        if (DriverSymbols.Is(method.ContainingType, _symbols.AggregateFluentExtensions))
+        {
+            source = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        }
+        else if (DriverSymbols.Is(method.ContainingType, _symbols.AggregateFluent) || ImplementsAggregateFluent(method.ContainingType))
+        {
+            source = invocation.Instance;
+        }
+        else
+        {
+            return null;
+        }
+
+        if (source is null || FilterModelBuilder.Unwrap(source) is not IInvocationOperation aggregate
+            || StripAsync(aggregate.TargetMethod.Name) != "Aggregate")
+        {
+            return null;
+        }
+
+        var aggregateMethod = (aggregate.TargetMethod.ReducedFrom ?? aggregate.TargetMethod).OriginalDefinition;
+        var collection = DriverSymbols.Is(aggregateMethod.ContainingType, _symbols.MongoCollectionExtensions)
+            ? aggregate.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value
+            : aggregate.Instance;
+        if (collection is null || !_symbols.IsCollection(collection.Type, out var documentType) || documentType is null)
+        {
+            return null;
+        }
+
+        var filter = Argument(invocation, "filter");
+        return filter is null
+            ? null
+            : new MongoOperation(MongoOperationKind.Aggregate, "Aggregate", invocation, filter, documentType, collection, null, false, false);
+    }
+
+    private bool ImplementsAggregateFluent(INamedTypeSymbol type) =>
+        type.AllInterfaces.Any(i => DriverSymbols.Is(i, _symbols.AggregateFluent));
+
+    /// <summary>
+    /// A LINQ predicate operator applied straight to <c>coll.AsQueryable()</c> (through other predicate operators):
+    /// 2.x binds <c>MongoQueryable.Where</c> on <c>IMongoQueryable</c>, 3.x binds <c>System.Linq.Queryable.Where</c>.
+    /// Only the first predicate of a chain is recognised; the chain's later predicates are ANDed into it by the caller.
+    /// </summary>
+    private MongoOperation? RecognizeQueryable(IInvocationOperation invocation, string name)
+    {
+        var method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
+        if (!DriverSymbols.Is(method.ContainingType, _symbols.Queryable) && !DriverSymbols.Is(method.ContainingType, _symbols.MongoQueryable))
+        {
+            return null;
+        }
+
+        var predicate = Argument(invocation, "predicate");
+        var source = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        if (predicate is null || source is null || AsQueryableCollection(source) is not { } collection
+            || !_symbols.IsCollection(collection.Type, out var documentType) || documentType is null)
+        {
+            return null;
+        }
+
+        return new MongoOperation(MongoOperationKind.Queryable, name, invocation, predicate, documentType, collection, null, false, false);
+    }
+
+    private IOperation? AsQueryableCollection(IOperation source)
+    {
+        if (FilterModelBuilder.Unwrap(source) is not IInvocationOperation call)
+        {
+            return null;
+        }
+
+        var method = call.TargetMethod.ReducedFrom ?? call.TargetMethod;
+        if (method.Name == "AsQueryable" && DriverSymbols.Is(method.ContainingType, _symbols.MongoCollectionExtensions))
+        {
+            return call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        }
+
+        return null;
+    }
+
+    private MongoOperation? RecognizeWriteModel(IObjectCreationOperation creation)
+    {
+        if (creation.Type is not INamedTypeSymbol { TypeArguments.Length: 1 } type)
+        {
+            return null;
+        }
+
+        var definition = type.OriginalDefinition;
+        MongoOperationKind kind;
+        if (Is(definition, _symbols.DeleteOneModel, _symbols.BulkWriteDeleteOneModel))
+        {
+            kind = MongoOperationKind.DeleteOne;
+        }
+        else if (Is(definition, _symbols.DeleteManyModel, _symbols.BulkWriteDeleteManyModel))
+        {
+            kind = MongoOperationKind.DeleteMany;
+        }
+        else if (Is(definition, _symbols.UpdateOneModel, _symbols.BulkWriteUpdateOneModel))
+        {
+            kind = MongoOperationKind.UpdateOne;
+        }
+        else if (Is(definition, _symbols.UpdateManyModel, _symbols.BulkWriteUpdateManyModel))
+        {
+            kind = MongoOperationKind.UpdateMany;
+        }
+        else if (Is(definition, _symbols.ReplaceOneModel, _symbols.BulkWriteReplaceOneModel))
+        {
+            kind = MongoOperationKind.ReplaceOne;
+        }
+        else
+        {
+            return null;
+        }
+
+        var filter = creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "filter")?.Value;
+        if (filter is null)
+        {
+            return null;
+        }
+
+        // 3.x client bulk-write models name their collection: "db.collection" or a CollectionNamespace.
+        string? collectionName = null;
+        var ns = creation.Arguments.FirstOrDefault(a => a.Parameter?.Name is "collectionNamespace" or "collectionName" or "namespace")?.Value;
+        if (ns is not null && FilterModelBuilder.Unwrap(ns).ConstantValue is { HasValue: true, Value: string full })
+        {
+            var dot = full.IndexOf('.');
+            collectionName = dot >= 0 ? full.Substring(dot + 1) : full;
+        }
+
+        var isUpsert = IsUpsertInitializer(creation.Initializer)
+            || creation.Arguments.Any(a => a.Parameter?.Name == "isUpsert" && a.ArgumentKind != ArgumentKind.DefaultValue && a.Value.ConstantValue is { HasValue: true, Value: true });
+
+        return new MongoOperation(kind, type.Name, creation, filter, type.TypeArguments[0], null, collectionName, isUpsert, false);
+    }
+
+    /// <summary><c>new UpdateOptions { IsUpsert = true }</c> (also target-typed <c>new() { … }</c>).</summary>
+    private static bool IsUpsert(IOperation? options) =>
+        options is not null && FilterModelBuilder.Unwrap(options) is IObjectCreationOperation creation && IsUpsertInitializer(creation.Initializer);
+
+    private static bool IsUpsertInitializer(IObjectOrCollectionInitializerOperation? initializer) =>
+        initializer is not null && initializer.Initializers.Any(i =>
+            i is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "IsUpsert" }, Value.ConstantValue: { HasValue: true, Value: true } });
+
+    private static bool Is(INamedTypeSymbol definition, INamedTypeSymbol? first, INamedTypeSymbol? second) =>
+        DriverSymbols.Is(definition, first) || DriverSymbols.Is(definition, second);
+
+    private static IOperation? Argument(IInvocationOperation invocation, string parameterName)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == parameterName && argument.ArgumentKind != ArgumentKind.DefaultValue)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static string StripAsync(string name) =>
+        name.EndsWith("Async", StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;
+}

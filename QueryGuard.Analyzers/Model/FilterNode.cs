@@ -1,0 +1,166 @@
+using System.Collections.Immutable;
+using System.Linq;
+
+namespace QueryGuard.Model;
+
+/// <summary>How sure QueryGuard is that a compared value is null.</summary>
+public enum Nullness
+{
+    /// <summary>Not null, or nothing is known (nullable analysis off): QueryGuard does not guess.</summary>
+    NotNull,
+
+    /// <summary>The compiler's nullable flow state says maybe-null.</summary>
+    MaybeNull,
+
+    /// <summary>A <c>null</c> or <c>default</c> literal.</summary>
+    Null,
+}
+
+/// <summary>What is known about the size of a list given to <c>$in</c> / <c>$nin</c>.</summary>
+public enum ListSize
+{
+    Unknown,
+    Empty,
+    One,
+    Several,
+}
+
+/// <summary>A value the filter compares a field with. <see cref="Text"/> is the source text, for messages and fixes.</summary>
+public sealed record FilterValue(string Text, Nullness Nullness = Nullness.NotNull)
+{
+    public static FilterValue Opaque { get; } = new("value");
+}
+
+/// <summary>A list of values for <c>$in</c>/<c>$nin</c>.</summary>
+public sealed record FilterList(string Text, ListSize Size, Nullness Nullness = Nullness.NotNull)
+{
+    public static FilterList FromCount(string text, int count) =>
+        new(text, count switch { 0 => ListSize.Empty, 1 => ListSize.One, _ => ListSize.Several });
+}
+
+/// <summary>
+/// The small filter model every rule reads (reference §4.5): a tree over stored (BSON) field paths. A null
+/// <c>Path</c> means "some field QueryGuard could not name"; rules treat it as a condition on an unknown field
+/// and never guess that it is (or is not) the shard key.
+/// Build nodes through <see cref="Filter"/>, which applies the driver's own rewrites.
+/// </summary>
+public abstract record FilterNode
+{
+    public abstract override string ToString();
+}
+
+/// <summary>Matches every document: <c>{}</c>.</summary>
+public sealed record EmptyFilter : FilterNode
+{
+    public static EmptyFilter Instance { get; } = new();
+
+    public override string ToString() => "Empty";
+}
+
+/// <summary>Matches no document: <c>$in: []</c>, <c>x =&gt; false</c>, <c>!Empty</c>.</summary>
+public sealed record NothingFilter : FilterNode
+{
+    public static NothingFilter Instance { get; } = new();
+
+    public override string ToString() => "Nothing";
+}
+
+/// <summary><c>{path: value}</c> or <c>{path: {$eq: value}}</c>.</summary>
+public sealed record EqFilter(string? Path, FilterValue Value) : FilterNode
+{
+    public override string ToString() => $"Eq({Filter.PathText(Path)})";
+}
+
+/// <summary><c>{path: {$in: [...]}}</c>.</summary>
+public sealed record InFilter(string? Path, FilterList Values) : FilterNode
+{
+    public override string ToString() => $"In({Filter.PathText(Path)}, {Values.Size})";
+}
+
+/// <summary><c>$gt</c>, <c>$gte</c>, <c>$lt</c>, <c>$lte</c>.</summary>
+public sealed record RangeFilter(string? Path, string Operator) : FilterNode
+{
+    public override string ToString() => $"Range({Filter.PathText(Path)} {Operator})";
+}
+
+/// <summary>A regular expression; an anchored one (<c>^abc</c>) bounds a ranged key, any other does not.</summary>
+public sealed record RegexFilter(string? Path, bool Anchored) : FilterNode
+{
+    public override string ToString() => $"Regex({Filter.PathText(Path)}{(Anchored ? ", anchored" : string.Empty)})";
+}
+
+/// <summary>A negated field condition: <c>$ne</c>, <c>$nin</c>, or <c>$not</c> of another operator.</summary>
+public sealed record NegFilter(string? Path, string Operator, FilterValue? Value = null, FilterList? Values = null) : FilterNode
+{
+    public override string ToString() => Values is null
+        ? $"Neg({Filter.PathText(Path)} {Operator})"
+        : $"Neg({Filter.PathText(Path)} {Operator}, {Values.Size})";
+}
+
+/// <summary><c>{path: {$exists: bool}}</c>.</summary>
+public sealed record ExistsFilter(string? Path, bool Exists) : FilterNode
+{
+    public override string ToString() => $"Exists({Filter.PathText(Path)}, {(Exists ? "true" : "false")})";
+}
+
+/// <summary><c>$type</c> on a field, or a discriminator test (<c>OfType</c>, Path <c>_t</c>).</summary>
+public sealed record TypeFilter(string? Path) : FilterNode
+{
+    public override string ToString() => $"Type({Filter.PathText(Path)})";
+}
+
+/// <summary><c>$text</c>: forces a broadcast unless the exact shard key is also given.</summary>
+public sealed record TextFilter : FilterNode
+{
+    public static TextFilter Instance { get; } = new();
+
+    public override string ToString() => "Text";
+}
+
+/// <summary>Any other condition that narrows by a field without targeting: <c>$elemMatch</c>, <c>$size</c>, geo, ...</summary>
+public sealed record FieldFilter(string? Path, string Operator) : FilterNode
+{
+    public override string ToString() => $"Field({Filter.PathText(Path)} {Operator})";
+}
+
+/// <summary>
+/// A sub-expression of a lambda that uses no document field: the driver evaluates it on the client and folds it
+/// to a constant (reference §3.4). <see cref="Value"/> is known for literals and null when it depends on runtime values.
+/// </summary>
+public sealed record ClientCondition(string Text, bool? Value) : FilterNode
+{
+    public override string ToString() => Value is { } v ? $"Client({Text}={(v ? "true" : "false")})" : $"Client({Text})";
+}
+
+public sealed record AndFilter(ImmutableArray<FilterNode> Operands) : FilterNode
+{
+    public override string ToString() => $"And({string.Join(", ", Operands.Select(o => o.ToString()))})";
+}
+
+public sealed record OrFilter(ImmutableArray<FilterNode> Operands) : FilterNode
+{
+    public override string ToString() => $"Or({string.Join(", ", Operands.Select(o => o.ToString()))})";
+}
+
+/// <summary>A negation the driver cannot fold into one field operator (<c>$nor</c>, <c>$not</c> of a compound filter).</summary>
+public sealed record NotFilter(FilterNode Operand) : FilterNode
+{
+    public override string ToString() => $"Not({Operand})";
+}
+
+/// <summary>
+/// One of several filters, depending on the code path (a ternary, <c>??</c>, a filter built across branches).
+/// Each path carries a short description of when it is taken, for messages.
+/// </summary>
+public sealed record ChoiceFilter(ImmutableArray<FilterPath> Paths) : FilterNode
+{
+    public override string ToString() => $"Choice({string.Join(", ", Paths.Select(p => p.Filter.ToString()))})";
+}
+
+public sealed record FilterPath(string Condition, FilterNode Filter);
+
+/// <summary>QueryGuard cannot see this part of the filter. Rules stay silent rather than guess.</summary>
+public sealed record UnknownFilter(string Reason) : FilterNode
+{
+    public override string ToString() => "Unknown";
+}
