@@ -65,13 +65,13 @@ public static class ReferenceAssemblies
 
         var driver = MetadataReference.CreateFromFile(driverPath);
         var (bsonVersion, publicKey) = ReadBsonIdentity(driverPath);
-        var bson = EmitStandIn("MongoDB.Bson", "MongoDB.Bson.cs.txt", bsonVersion, publicKey, ImmutableArray<MetadataReference>.Empty);
+        var bson = EmitStandIn("MongoDB.Bson", "MongoDB.Bson.standin.txt", bsonVersion, publicKey, ImmutableArray<MetadataReference>.Empty);
         if (version == DriverVersion.V3)
         {
             return ImmutableArray.Create<MetadataReference>(driver, bson);
         }
 
-        var core = EmitStandIn("MongoDB.Driver.Core", "MongoDB.Driver.Core.cs.txt", bsonVersion, ImmutableArray<byte>.Empty, ImmutableArray.Create(bson));
+        var core = EmitStandIn("MongoDB.Driver.Core", "MongoDB.Driver.Core.standin.txt", bsonVersion, ImmutableArray<byte>.Empty, ImmutableArray.Create(bson));
         return ImmutableArray.Create<MetadataReference>(driver, bson, core);
     }
 
