@@ -323,9 +323,6 @@ internal sealed class FilterModelBuilder
 
             case IInvocationOperation invocation:
                 return MethodPredicate(invocation, parameter);
-
-            case IIsPatternOperation pattern:
-                return PatternPredicate(pattern, parameter);
         }
 
         // A bool member on its own: x => x.Archived is {archived: true}.
@@ -424,17 +421,6 @@ internal sealed class FilterModelBuilder
         }
 
         return Filter.Unknown($"'{Text(invocation)}' cannot be analysed");
-    }
-
-    private FilterNode PatternPredicate(IIsPatternOperation pattern, IParameterSymbol parameter)
-    {
-        var path = MemberPath(pattern.Value, parameter);
-        return (path, pattern.Pattern) switch
-        {
-            ({ } p, IConstantPatternOperation constant) => Filter.Eq(p, ValueOf(constant.Value)),
-            ({ } p, INegatedPatternOperation { Pattern: IConstantPatternOperation constant }) => Filter.Ne(p, ValueOf(constant.Value)),
-            _ => Filter.Unknown($"'{Text(pattern)}' cannot be analysed"),
-        };
     }
 
     /// <summary>
