@@ -70,7 +70,8 @@ public static class TestProject
     }
 
     /// <summary>Compiler diagnostics and QueryGuard's diagnostics; throws if an analyzer threw.</summary>
-    public static async Task<(ImmutableArray<Diagnostic> Compiler, ImmutableArray<Diagnostic> Analyzer)> GetDiagnosticsAsync(Project project, CancellationToken cancellationToken = default)
+    public static async Task<(ImmutableArray<Diagnostic> Compiler, ImmutableArray<Diagnostic> Analyzer)> GetDiagnosticsAsync(
+        Project project, ImmutableArray<DiagnosticAnalyzer> analyzers = default, CancellationToken cancellationToken = default)
     {
         var compilation = (await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false))!;
         var exceptions = new List<Exception>();
@@ -79,7 +80,7 @@ public static class TestProject
             onAnalyzerException: (exception, analyzer, _) => { lock (exceptions) { exceptions.Add(new AnalyzerException(analyzer, exception)); } },
             concurrentAnalysis: true,
             logAnalyzerExecutionTime: false);
-        var withAnalyzers = compilation.WithAnalyzers(Analyzers, options);
+        var withAnalyzers = compilation.WithAnalyzers(analyzers.IsDefault ? Analyzers : analyzers, options);
         var analyzerDiagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
         if (exceptions.Count > 0)
         {
