@@ -15,24 +15,30 @@ public sealed class JsonReader
     private const int MaxDepth = 64;
 
     private readonly string _text;
+    private readonly int _end;
     private readonly bool _relaxed;
     private int _position;
     private int _depth;
 
-    private JsonReader(string text, bool relaxed)
+    private JsonReader(string text, int start, int end, bool relaxed)
     {
         _text = text;
+        _position = start;
+        _end = end;
         _relaxed = relaxed;
     }
 
-    public static (JsonNode? Value, JsonError? Error) Parse(string text, bool relaxed)
+    public static (JsonNode? Value, JsonError? Error) Parse(string text, bool relaxed) => Parse(text, 0, text.Length, relaxed);
+
+    /// <summary>Parses <c>text[start..start+length)</c>; positions stay those of the whole text.</summary>
+    public static (JsonNode? Value, JsonError? Error) Parse(string text, int start, int length, bool relaxed)
     {
-        var reader = new JsonReader(text, relaxed);
+        var reader = new JsonReader(text, start, start + length, relaxed);
         try
         {
             var value = reader.ReadValue();
             reader.SkipTrivia();
-            if (reader._position < text.Length)
+            if (reader._position < reader._end)
             {
                 return (null, new JsonError("unexpected text after the end of the JSON value", reader._position));
             }
@@ -48,7 +54,7 @@ public sealed class JsonReader
     private JsonNode ReadValue()
     {
         SkipTrivia();
-        if (_position >= _text.Length)
+        if (_position >= _end)
         {
             throw Fail("unexpected end of text, a value was expected");
         }
@@ -213,7 +219,7 @@ public sealed class JsonReader
         var builder = new StringBuilder();
         while (true)
         {
-            if (_position >= _text.Length)
+            if (_position >= _end)
             {
                 throw Fail("unterminated string", start);
             }
@@ -235,7 +241,7 @@ public sealed class JsonReader
                 continue;
             }
 
-            if (_position >= _text.Length)
+            if (_position >= _end)
             {
                 throw Fail("unterminated string", start);
             }
@@ -253,7 +259,7 @@ public sealed class JsonReader
                 case 'r': builder.Append('\r'); break;
                 case 't': builder.Append('\t'); break;
                 case 'u':
-                    if (_position + 4 > _text.Length
+                    if (_position + 4 > _end
                         || !int.TryParse(_text.Substring(_position, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
                     {
                         throw Fail("invalid \\u escape", _position - 2);
@@ -277,7 +283,7 @@ public sealed class JsonReader
         }
 
         var digits = 0;
-        while (_position < _text.Length && (char.IsDigit(_text[_position]) || _text[_position] is '.' or 'e' or 'E' or '+' or '-'))
+        while (_position < _end && (char.IsDigit(_text[_position]) || _text[_position] is '.' or 'e' or 'E' or '+' or '-'))
         {
             _position++;
             digits++;
@@ -298,7 +304,7 @@ public sealed class JsonReader
         var builder = new StringBuilder();
         while (true)
         {
-            if (_position >= _text.Length || _text[_position] == '\n')
+            if (_position >= _end || _text[_position] == '\n')
             {
                 throw Fail("unterminated regular expression", start);
             }
@@ -310,13 +316,13 @@ public sealed class JsonReader
             }
 
             builder.Append(c);
-            if (c == '\\' && _position < _text.Length)
+            if (c == '\\' && _position < _end)
             {
                 builder.Append(_text[_position++]);
             }
         }
 
-        while (_position < _text.Length && char.IsLetter(_text[_position]))
+        while (_position < _end && char.IsLetter(_text[_position]))
         {
             _position++;
         }
@@ -369,7 +375,7 @@ public sealed class JsonReader
     private string ReadIdentifier()
     {
         var start = _position;
-        while (_position < _text.Length && (IsIdentifierStart(_text[_position]) || char.IsDigit(_text[_position]) || _text[_position] is '$' or '.'))
+        while (_position < _end && (IsIdentifierStart(_text[_position]) || char.IsDigit(_text[_position]) || _text[_position] is '$' or '.'))
         {
             _position++;
         }
@@ -381,21 +387,21 @@ public sealed class JsonReader
 
     private void SkipTrivia()
     {
-        while (_position < _text.Length)
+        while (_position < _end)
         {
             var c = _text[_position];
             if (char.IsWhiteSpace(c))
             {
                 _position++;
             }
-            else if (c == '/' && _position + 1 < _text.Length && _text[_position + 1] == '/')
+            else if (c == '/' && _position + 1 < _end && _text[_position + 1] == '/')
             {
-                while (_position < _text.Length && _text[_position] != '\n')
+                while (_position < _end && _text[_position] != '\n')
                 {
                     _position++;
                 }
             }
-            else if (c == '/' && _position + 1 < _text.Length && _text[_position + 1] == '*')
+            else if (c == '/' && _position + 1 < _end && _text[_position + 1] == '*')
             {
                 var end = _text.IndexOf("*/", _position + 2, System.StringComparison.Ordinal);
                 if (end < 0)
@@ -412,14 +418,14 @@ public sealed class JsonReader
         }
     }
 
-    private char? Peek() => _position < _text.Length ? _text[_position] : null;
+    private char? Peek() => _position < _end ? _text[_position] : null;
 
     private void Expect(char expected)
     {
         SkipTrivia();
         if (Peek() != expected)
         {
-            throw Fail(_position >= _text.Length ? $"unexpected end of text, '{expected}' was expected" : $"'{expected}' was expected");
+            throw Fail(_position >= _end ? $"unexpected end of text, '{expected}' was expected" : $"'{expected}' was expected");
         }
 
         _position++;

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using QueryGuard.Configuration;
 using QueryGuard.Driver;
 
 namespace QueryGuard.Rules;
@@ -35,12 +36,14 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var queryGuard = QueryGuardCompilation.TryCreate(start.Compilation, NamingOptions.Default);
-            if (queryGuard is null)
+            if (DriverSymbols.TryCreate(start.Compilation) is not { } symbols)
             {
                 // MongoDB.Driver is not referenced: nothing to analyse.
                 return;
             }
+
+            var configuration = QueryGuardConfiguration.Load(start.Options, start.Compilation, start.TryGetValue, start.CancellationToken);
+            var queryGuard = QueryGuardCompilation.Create(symbols, configuration);
 
             start.RegisterOperationAction(
                 operationContext => AnalyzeOperation(operationContext, queryGuard),
@@ -58,29 +61,31 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
         }
 
         var filter = queryGuard.Filters.Build(operation.Filter, operation.DocumentType, context.CancellationToken);
-        var collectionName = operation.CollectionName
-            ?? queryGuard.Collections.GetCollectionName(operation.Collection)
-            ?? operation.DocumentType.Name;
-        var facts = new OperationFacts(operation, filter, collectionName);
+        var boundName = operation.CollectionName ?? queryGuard.Collections.GetCollectionName(operation.Collection);
+        var declaration = queryGuard.FindDeclaration(boundName, operation.DocumentType);
+        var collectionName = boundName ?? declaration?.Name ?? operation.DocumentType.Name;
+        var facts = new OperationFacts(operation, filter, collectionName, declaration, queryGuard.Configuration.MinServerVersion);
 
         var findings = new List<Diagnostic>();
         findings.AddRange(UnscopedWriteRules.Evaluate(facts));
         findings.AddRange(BroadcastRules.Evaluate(facts));
-        foreach (var diagnostic in ApplyPrecedence(findings))
+        foreach (var diagnostic in ApplyPrecedence(findings, declaration))
         {
             context.ReportDiagnostic(diagnostic);
         }
     }
 
     /// <summary>
-    /// One finding per filter (RULES.md): an unscoped write (QG1001-QG1003) is also a broadcast, but the
-    /// unscoped write is the finding that matters, so QG2001-QG2003 are dropped for it.
+    /// One finding per filter (RULES.md): an unscoped write (QG1001-QG1003) is also a broadcast and unscoped by
+    /// tenant, but the unscoped write is the finding that matters, so QG2001-QG2003 and QG1006 are dropped for it;
+    /// and a write missing its scope key does not also get QG2001 when the scope key is the shard key.
     /// </summary>
-    internal static IEnumerable<Diagnostic> ApplyPrecedence(IReadOnlyList<Diagnostic> findings)
+    internal static IEnumerable<Diagnostic> ApplyPrecedence(IReadOnlyList<Diagnostic> findings, CollectionDeclaration? declaration)
     {
         var unscoped = findings.Any(d => d.Id is RuleIdentifiers.WriteMatchesEveryDocument or RuleIdentifiers.WriteFilterEmptyOnSomePath or RuleIdentifiers.WriteFilterOnlyExcludes);
-        return unscoped
-            ? findings.Where(d => d.Id is not (RuleIdentifiers.OperationOmitsShardKey or RuleIdentifiers.ShardKeyConditionCannotTarget or RuleIdentifiers.OrBranchOmitsShardKey))
-            : findings;
+        var scopeIsShardKey = declaration?.ScopeKey is { } scope && declaration.ShardKey?.Leading.Path == scope
+            && findings.Any(d => d.Id == RuleIdentifiers.WriteDoesNotPinScopeKey);
+        return findings.Where(d => !(unscoped && d.Id is RuleIdentifiers.OperationOmitsShardKey or RuleIdentifiers.ShardKeyConditionCannotTarget or RuleIdentifiers.OrBranchOmitsShardKey or RuleIdentifiers.WriteDoesNotPinScopeKey)
+            && !(scopeIsShardKey && d.Id == RuleIdentifiers.OperationOmitsShardKey));
     }
 }

@@ -68,7 +68,7 @@ internal static class ModelHarness
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, "The snippet does not compile:\n" + string.Join("\n", errors));
 
-        var queryGuard = QueryGuardCompilation.TryCreate(compilation, naming ?? NamingOptions.Default)!;
+        var queryGuard = QueryGuardCompilation.TryCreate(compilation, QueryGuard.Configuration.QueryGuardConfiguration.Create(naming ?? NamingOptions.Default, []))!;
         var tree = compilation.SyntaxTrees.Single();
         var model = compilation.GetSemanticModel(tree);
         foreach (var node in tree.GetRoot().DescendantNodes())

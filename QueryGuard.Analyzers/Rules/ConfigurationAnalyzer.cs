@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using QueryGuard.Configuration;
+using QueryGuard.Driver;
+
+namespace QueryGuard.Rules;
+
+/// <summary>
+/// QG0001: <c>queryguard.json</c>, <c>*.shardkeys.json</c> or a <c>[ShardKey]</c>/<c>[ScopeKey]</c> attribute that
+/// cannot be used, reported where the problem is written. The offending entry is ignored; the rest still applies.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ConfigurationAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.InvalidConfiguration);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var configuration = QueryGuardConfiguration.Load(start.Options, start.Compilation, start.TryGetValue, start.CancellationToken);
+            if (!configuration.Errors.IsEmpty)
+            {
+                start.RegisterAdditionalFileAction(file =>
+                {
+                    foreach (var error in configuration.Errors)
+                    {
+                        if (error.Path == file.AdditionalFile.Path)
+                        {
+                            file.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidConfiguration, error.ToLocation(), error.Message));
+                        }
+                    }
+                });
+            }
+
+            if (DriverSymbols.TryCreate(start.Compilation) is { } symbols)
+            {
+                var queryGuard = QueryGuardCompilation.Create(symbols, configuration);
+                start.RegisterSymbolAction(symbol => AnalyzeDocumentType(symbol, queryGuard), SymbolKind.NamedType);
+            }
+        });
+    }
+
+    private static void AnalyzeDocumentType(SymbolAnalysisContext context, QueryGuardCompilation queryGuard)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (queryGuard.Attributes.Get(type) is not { } declared)
+        {
+            return;
+        }
+
+        foreach (var (attribute, message) in declared.Errors)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidConfiguration, Where(attribute, type), message));
+        }
+
+        // The same collection declared by a file and by attributes must agree.
+        if (declared.Declaration is { ShardKey: { } attributeKey } && queryGuard.Configuration.Find(null, type) is { ShardKey: { } fileKey } fileDeclaration
+            && !attributeKey.Equals(fileKey))
+        {
+            var attribute = type.GetAttributes().First(a => a.AttributeClass?.Name == AttributeDeclarations.ShardKeyAttributeName);
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.InvalidConfiguration,
+                Where(attribute, type),
+                $"[ShardKey] on '{type.Name}' ({attributeKey.Display}) conflicts with the shard key of '{fileDeclaration.DisplayName}' in {QueryGuardConfiguration.FileName} ({fileKey.Display})"));
+        }
+    }
+
+    private static Location Where(AttributeData attribute, ISymbol type) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? type.Locations.FirstOrDefault() ?? Location.None;
+}

@@ -1,0 +1,118 @@
+using QueryGuard.Tests.Verification;
+using static QueryGuard.Tests.Rules.ShardingScenario;
+
+namespace QueryGuard.Tests.Rules;
+
+public class QG2001OperationOmitsShardKeyTests
+{
+    private static readonly Verify Verify = new(RuleIdentifiers.OperationOmitsShardKey);
+
+    [Theory]
+    [InlineData("await _boards.Find([|x => x.Name == name|]).ToListAsync();", "await _boards.Find(x => x.WorkspaceId == workspaceId && x.Name == name).ToListAsync();")]
+    [InlineData("await _boards.Find([|x => x.Id == id|]).FirstOrDefaultAsync();", "await _boards.Find(x => x.Id == id && x.WorkspaceId == workspaceId).FirstOrDefaultAsync();")]
+    [InlineData("_boards.FindSync([|B.Eq(x => x.Name, name)|]);", "_boards.FindSync(B.Eq(x => x.Name, name) & B.Eq(x => x.WorkspaceId, workspaceId));")]
+    [InlineData("await _boards.FindAsync([|B.Eq(\"Name\", name)|]);", "await _boards.FindAsync(B.Eq(\"WorkspaceId\", workspaceId));")]
+    [InlineData("_boards.CountDocuments([|B.Empty|]);", "_boards.CountDocuments(B.Eq(x => x.WorkspaceId, workspaceId));")]
+    [InlineData("_boards.CountDocuments([|x => x.Closed|]);", "_boards.CountDocuments(x => x.Closed && x.WorkspaceId == workspaceId);")]
+    [InlineData("#pragma warning disable CS0618\n_boards.Count([|x => x.Closed|]);\n#pragma warning restore CS0618", "#pragma warning disable CS0618\n_boards.Count(x => x.WorkspaceId == workspaceId);\n#pragma warning restore CS0618")]
+    [InlineData("_boards.Distinct(x => x.Name, [|x => x.Closed|]);", "_boards.Distinct(x => x.Name, x => x.WorkspaceId == workspaceId);")]
+    [InlineData("_boards.Aggregate().Match([|x => x.Name == name|]);", "_boards.Aggregate().Match(x => x.WorkspaceId == workspaceId);")]
+    [InlineData("_boards.AsQueryable().Where([|x => x.Name == name|]).ToList();", "_boards.AsQueryable().Where(x => x.WorkspaceId == workspaceId).ToList();")]
+    [InlineData("_boards.AsQueryable().Any([|x => x.Name == name|]);", "_boards.AsQueryable().Any(x => x.WorkspaceId == workspaceId);")]
+    [InlineData("_boards.Find([|\"{ name: 'a' }\"|]);", "_boards.Find(\"{ idWorkspace: 'a' }\");")]
+    [InlineData("_boards.Find([|new BsonDocument(\"name\", name)|]);", "_boards.Find(new BsonDocument(\"idWorkspace\", workspaceId));")]
+    [InlineData("_boards.UpdateMany([|x => x.Name == name|], setName);", "_boards.UpdateMany(x => x.WorkspaceId == workspaceId && x.Name == name, setName);")]
+    [InlineData("_boards.DeleteOne([|x => x.Id == id|]);", "_boards.DeleteOne(x => x.Id == id && x.WorkspaceId == workspaceId);")]
+    [InlineData("_memberships.Find([|x => x.MemberId == name|]);", "_memberships.Find(x => x.ModelId == id && x.MemberId == name);")]
+    [InlineData("Events(db).Find([|x => x.Kind == name|]);", "Events(db).Find(x => x.TenantId == id && x.Kind == name);")]
+    [InlineData("_boards.Find([|x => x.WorkspaceId == workspaceId || true|]);", "_boards.Find(x => x.WorkspaceId == workspaceId || false);")]
+    public async Task Operation_Reports_AndTwin_NoDiagnostic(string positive, string negative)
+    {
+        await Verify.DiagnosticsAsync(Code(positive), config: Config);
+        await Verify.NoDiagnosticsAsync(Code(negative), config: Config);
+    }
+
+    [Theory]
+    [InlineData(DriverVersion.V2)]
+    [InlineData(DriverVersion.V3)]
+    public async Task BothDriverVersions_Report(DriverVersion driver)
+    {
+        await Verify.DiagnosticsAsync(Code("_boards.Find([|x => x.Name == name|]); _boards.AsQueryable().Where([|x => x.Closed|]).ToList();"), driver, Config);
+        await Verify.NoDiagnosticsAsync(Code("_boards.Find(x => x.WorkspaceId == name); _boards.AsQueryable().Where(x => x.WorkspaceId == name).ToList();"), driver, Config);
+    }
+
+    [Fact]
+    public async Task Message_NamesOperationCollectionAndKey()
+    {
+        var test = Verify.Test(Code("await _memberships.Find({|#0:x => x.MemberId == name|}).ToListAsync();"));
+        test.AdditionalFiles["queryguard.json"] = Config;
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic(RuleIdentifiers.OperationOmitsShardKey).WithLocation(0)
+            .WithMessage("Find on 'memberships' is sent to every shard: the filter has no targeting condition on the shard key { idModel, _id }"));
+        await test.RunAsync();
+    }
+
+    [Theory]
+    // Silence where QueryGuard cannot know: no shard key declared, no declaration, a filter from outside.
+    [InlineData("_sessions.Find(x => x.UserId == name);")]
+    [InlineData("db.GetCollection<Board>(\"archived_boards_without_type\").Find(x => x.Name == name);")]
+    [InlineData("_boards.Find(external);")]
+    [InlineData("_boards.Find(B.Eq(x => x.Name, name) & external);")]
+    [InlineData("_boards.Find(x => x.Name == name && ids.Count > 0 && x.Name.Length > 2);")]
+    public async Task Unknowable_NoDiagnostic(string code) =>
+        await Verify.NoDiagnosticsAsync(Code(code), config: Config);
+
+    [Fact]
+    public async Task WithoutConfiguration_NoDiagnostic() =>
+        await Verify.NoDiagnosticsAsync(Code("_boards.Find(x => x.Name == name);"));
+
+    [Fact]
+    public async Task CollectionMatchedByDocumentType_WhenItsNameIsNotVisible()
+    {
+        await Verify.DiagnosticsAsync(Code("IMongoCollection<Board> other = db.GetCollection<Board>(name); other.Find([|x => x.Name == name|]);"), config: Config);
+        await Verify.NoDiagnosticsAsync(Code("IMongoCollection<Board> other = db.GetCollection<Board>(name); other.Find(x => x.WorkspaceId == name);"), config: Config);
+    }
+
+    [Fact]
+    public async Task ShardKeyFromAttributes()
+    {
+        const string attributes = """
+
+            namespace QueryGuard
+            {
+                [System.Diagnostics.Conditional("QUERYGUARD_ATTRIBUTES")]
+                [System.AttributeUsage(System.AttributeTargets.Class)]
+                internal sealed class ShardKeyAttribute : System.Attribute
+                {
+                    public ShardKeyAttribute(params string[] fields) { }
+                    public bool Hashed { get; set; }
+                }
+            }
+
+            namespace Trello
+            {
+                [QueryGuard.ShardKey("UserId", Hashed = true)]
+                public class Device { public string Id { get; set; } = ""; public string UserId { get; set; } = ""; }
+            }
+            """;
+        await Verify.DiagnosticsAsync(Code("db.GetCollection<Device>(\"devices\").Find([|x => x.Id == id|]);") + attributes);
+        await Verify.NoDiagnosticsAsync(Code("db.GetCollection<Device>(\"devices\").Find(x => x.UserId == id);") + attributes);
+    }
+
+    [Fact]
+    public async Task ShardKeyFromClusterExport()
+    {
+        const string export = """
+            { "_id": "trello.sessions", "lastmodEpoch": { "$oid": "5f1f7c1e2b1e8a0001a1b2c3" }, "key": { "userId": { "$numberInt": "1" } }, "unique": false }
+            { "_id": "trello.old", "dropped": true, "key": { "x": 1 } }
+            """;
+        var positive = Verify.Test(Code("_sessions.Find([|x => x.Id == id|]);"));
+        positive.AdditionalFiles["queryguard.json"] = Config;
+        positive.AdditionalFiles["cluster.shardkeys.json"] = export;
+        await positive.RunAsync();
+
+        var negative = Verify.Test(Code("_sessions.Find(x => x.UserId == id);"));
+        negative.AdditionalFiles["queryguard.json"] = Config;
+        negative.AdditionalFiles["cluster.shardkeys.json"] = export;
+        await negative.RunAsync();
+    }
+}
