@@ -49,6 +49,7 @@ internal sealed class DriverSymbols
         FindFluent = Get("MongoDB.Driver.IFindFluent`2");
         AggregateFluent = Get("MongoDB.Driver.IAggregateFluent`1");
         AggregateFluentExtensions = Get("MongoDB.Driver.IAggregateFluentExtensions");
+        PipelineDefinition = Get("MongoDB.Driver.PipelineDefinition`2");
         PipelineDefinitionBuilder = Get("MongoDB.Driver.PipelineDefinitionBuilder");
         PipelineStageDefinitionBuilder = Get("MongoDB.Driver.PipelineStageDefinitionBuilder");
         MongoQueryable = Get("MongoDB.Driver.Linq.MongoQueryable");
@@ -112,6 +113,7 @@ internal sealed class DriverSymbols
     public INamedTypeSymbol? FindFluent { get; }
     public INamedTypeSymbol? AggregateFluent { get; }
     public INamedTypeSymbol? AggregateFluentExtensions { get; }
+    public INamedTypeSymbol? PipelineDefinition { get; }
     public INamedTypeSymbol? PipelineDefinitionBuilder { get; }
     public INamedTypeSymbol? PipelineStageDefinitionBuilder { get; }
     public INamedTypeSymbol? MongoQueryable { get; }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace QueryGuard.Driver;
@@ -47,8 +48,10 @@ internal sealed class MongoOperation
         IOperation? collection,
         string? collectionName,
         bool isUpsert,
-        bool hasSession)
+        bool hasSession,
+        ImmutableArray<IOperation> moreFilters = default)
     {
+        MoreFilters = moreFilters.IsDefault ? ImmutableArray<IOperation>.Empty : moreFilters;
         Kind = kind;
         DisplayName = displayName;
         Operation = operation;
@@ -68,8 +71,14 @@ internal sealed class MongoOperation
     /// <summary>The invocation or object creation.</summary>
     public IOperation Operation { get; }
 
-    /// <summary>The filter argument (or LINQ predicate); null when the operation has none (an Aggregate without a leading Match).</summary>
+    /// <summary>
+    /// The filter argument (or LINQ predicate); null when the operation has none, which for an Aggregate without a
+    /// leading <c>$match</c> means every document.
+    /// </summary>
     public IOperation? Filter { get; }
+
+    /// <summary>Further conditions ANDed with <see cref="Filter"/>: the later predicates of a LINQ chain.</summary>
+    public ImmutableArray<IOperation> MoreFilters { get; }
 
     public ITypeSymbol DocumentType { get; }
 

@@ -66,6 +66,11 @@ internal sealed class MongoOperationRecognizer
             return RecognizeAggregateMatch(invocation);
         }
 
+        if (name == "Aggregate")
+        {
+            return RecognizeAggregate(invocation);
+        }
+
         if (QueryableOperators.Contains(name))
         {
             return RecognizeQueryable(invocation, name);
@@ -154,6 +159,138 @@ internal sealed class MongoOperationRecognizer
             : new MongoOperation(MongoOperationKind.Aggregate, "Aggregate", invocation, filter, documentType, collection, null, false, false);
     }
 
+    /// <summary>
+    /// <c>coll.Aggregate()</c> followed by a stage other than <c>Match</c>, or <c>coll.Aggregate(pipeline)</c> whose
+    /// first stage is visible: the first stage decides targeting (reference §1.4). A leading <c>$match</c> is
+    /// modelled; any other first stage means every document, on every shard.
+    /// </summary>
+    private MongoOperation? RecognizeAggregate(IInvocationOperation invocation)
+    {
+        var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+        IOperation? collection;
+        if (DriverSymbols.Is(method.ContainingType, _symbols.MongoCollectionExtensions))
+        {
+            collection = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        }
+        else if (_symbols.IsCollection(method.ContainingType, out _))
+        {
+            collection = invocation.Instance;
+        }
+        else
+        {
+            return null;
+        }
+
+        if (collection is null || !_symbols.IsCollection(collection.Type, out var documentType) || documentType is null)
+        {
+            return null;
+        }
+
+        var pipeline = Argument(invocation, "pipeline");
+        if (pipeline is null)
+        {
+            // The fluent form: the next stage is the first stage.
+            var next = NextCall(invocation);
+            if (next is null || StripAsync(next.TargetMethod.Name) == "Match")
+            {
+                return null;
+            }
+
+            return new MongoOperation(MongoOperationKind.Aggregate, "Aggregate", invocation, null, documentType, collection, null, false, false);
+        }
+
+        var (known, match) = FirstStage(pipeline);
+        return known
+            ? new MongoOperation(MongoOperationKind.Aggregate, "Aggregate", invocation, match, documentType, collection, null, false, false)
+            : null;
+    }
+
+    /// <summary>
+    /// The first stage of a pipeline written in place: <c>new EmptyPipelineDefinition&lt;T&gt;().Match(f)…</c>, an array or
+    /// list of <c>PipelineStageDefinitionBuilder.Match(f)</c> / <c>new BsonDocument("$match", …)</c> stages.
+    /// Returns (false, null) when the first stage cannot be seen.
+    /// </summary>
+    private (bool Known, IOperation? Match) FirstStage(IOperation pipeline)
+    {
+        var current = FilterModelBuilder.Unwrap(pipeline);
+        if (current is IConversionOperation { OperatorMethod: not null } conversion)
+        {
+            current = FilterModelBuilder.Unwrap(conversion.Operand);
+        }
+
+        // Fluent pipeline builder: walk down to the stage applied to the empty pipeline.
+        IInvocationOperation? firstCall = null;
+        while (current is IInvocationOperation call && DriverSymbols.Is(call.TargetMethod.ContainingType, _symbols.PipelineDefinitionBuilder))
+        {
+            firstCall = call;
+            current = FilterModelBuilder.Unwrap(call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value ?? call);
+            if (ReferenceEquals(current, call))
+            {
+                break;
+            }
+        }
+
+        if (firstCall is not null)
+        {
+            return current is IObjectCreationOperation
+                ? (true, firstCall.TargetMethod.Name == "Match" ? Argument(firstCall, "filter") : null)
+                : (false, null);
+        }
+
+        // PipelineDefinition<TIn, TOut>.Create(stages)
+        if (current is IInvocationOperation { TargetMethod.Name: "Create", Arguments.Length: > 0 } create
+            && DriverSymbols.Is(create.TargetMethod.ContainingType, _symbols.PipelineDefinition))
+        {
+            current = FilterModelBuilder.Unwrap(create.Arguments[0].Value);
+        }
+
+        var stages = current switch
+        {
+            IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+            IObjectCreationOperation { Initializer: { } collectionInitializer } when collectionInitializer.Initializers.All(i => i is IInvocationOperation { Arguments.Length: 1 }) =>
+                ImmutableArray.CreateRange(collectionInitializer.Initializers, i => ((IInvocationOperation)i).Arguments[0].Value),
+            _ => default,
+        };
+        if (stages.IsDefault || stages.Length == 0)
+        {
+            return (false, null);
+        }
+
+        var first = FilterModelBuilder.Unwrap(stages[0]);
+        if (first is IConversionOperation { OperatorMethod: not null } stageConversion)
+        {
+            first = FilterModelBuilder.Unwrap(stageConversion.Operand);
+        }
+
+        switch (first)
+        {
+            case IInvocationOperation stage when DriverSymbols.Is(stage.TargetMethod.ContainingType, _symbols.PipelineStageDefinitionBuilder):
+                return (true, stage.TargetMethod.Name == "Match" ? Argument(stage, "filter") : null);
+            case IObjectCreationOperation { Arguments.Length: 2 } document when DriverSymbols.Is(document.Type, _symbols.BsonDocument)
+                && document.Arguments[0].Value.ConstantValue is { HasValue: true, Value: string stageName }:
+                return (true, stageName == "$match" ? document.Arguments[1].Value : null);
+            default:
+                return (false, null);
+        }
+    }
+
+    /// <summary>The call made on the result of <paramref name="invocation"/> (as its receiver or first argument).</summary>
+    private static IInvocationOperation? NextCall(IInvocationOperation invocation)
+    {
+        IOperation node = invocation;
+        while (node.Parent is IConversionOperation or IParenthesizedOperation)
+        {
+            node = node.Parent;
+        }
+
+        return node.Parent switch
+        {
+            IInvocationOperation next when ReferenceEquals(next.Instance, node) => next,
+            IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation next } when next.TargetMethod.IsExtensionMethod || next.TargetMethod.IsStatic => next,
+            _ => null,
+        };
+    }
+
     private bool ImplementsAggregateFluent(INamedTypeSymbol type) =>
         type.AllInterfaces.Any(i => DriverSymbols.Is(i, _symbols.AggregateFluent));
 
@@ -178,7 +315,36 @@ internal sealed class MongoOperationRecognizer
             return null;
         }
 
-        return new MongoOperation(MongoOperationKind.Queryable, name, invocation, predicate, documentType, collection, null, false, false);
+        return new MongoOperation(MongoOperationKind.Queryable, name, invocation, predicate, documentType, collection, null, false, false, LaterPredicates(invocation));
+    }
+
+    /// <summary>
+    /// Predicates of the operators chained after the first one (<c>.Where(a).Where(b).First(c)</c>), through
+    /// ordering operators that keep the element type; they all end up in the same leading <c>$match</c>.
+    /// </summary>
+    private ImmutableArray<IOperation> LaterPredicates(IInvocationOperation first)
+    {
+        var result = ImmutableArray.CreateBuilder<IOperation>();
+        for (var next = NextCall(first); next is not null; next = NextCall(next))
+        {
+            var method = next.TargetMethod.ReducedFrom ?? next.TargetMethod;
+            if (!DriverSymbols.Is(method.ContainingType, _symbols.Queryable) && !DriverSymbols.Is(method.ContainingType, _symbols.MongoQueryable))
+            {
+                break;
+            }
+
+            var name = StripAsync(method.Name);
+            if (QueryableOperators.Contains(name) && Argument(next, "predicate") is { } predicate)
+            {
+                result.Add(predicate);
+            }
+            else if (name is not ("OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending"))
+            {
+                break;
+            }
+        }
+
+        return result.ToImmutable();
     }
 
     private IOperation? AsQueryableCollection(IOperation source)

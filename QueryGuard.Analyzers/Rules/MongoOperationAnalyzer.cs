@@ -55,12 +55,20 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeOperation(OperationAnalysisContext context, QueryGuardCompilation queryGuard)
     {
         var operation = queryGuard.Operations.Recognize(context.Operation);
-        if (operation?.Filter is null)
+        if (operation is null)
         {
             return;
         }
 
-        var filter = queryGuard.Filters.Build(operation.Filter, operation.DocumentType, context.CancellationToken);
+        // No filter (an Aggregate whose first stage is not $match) means every document.
+        var filter = operation.Filter is null
+            ? Model.Filter.Empty
+            : queryGuard.Filters.Build(operation.Filter, operation.DocumentType, context.CancellationToken);
+        if (!operation.MoreFilters.IsEmpty)
+        {
+            filter = Model.Filter.And(operation.MoreFilters.Select(f => queryGuard.Filters.Build(f, operation.DocumentType, context.CancellationToken)).Prepend(filter));
+        }
+
         var boundName = operation.CollectionName ?? queryGuard.Collections.GetCollectionName(operation.Collection);
         var declaration = queryGuard.FindDeclaration(boundName, operation.DocumentType);
         var collectionName = boundName ?? declaration?.Name ?? operation.DocumentType.Name;

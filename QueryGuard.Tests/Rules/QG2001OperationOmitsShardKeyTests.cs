@@ -26,6 +26,16 @@ public class QG2001OperationOmitsShardKeyTests
     [InlineData("_memberships.Find([|x => x.MemberId == name|]);", "_memberships.Find(x => x.ModelId == id && x.MemberId == name);")]
     [InlineData("Events(db).Find([|x => x.Kind == name|]);", "Events(db).Find(x => x.TenantId == id && x.Kind == name);")]
     [InlineData("_boards.Find([|x => x.WorkspaceId == workspaceId || true|]);", "_boards.Find(x => x.WorkspaceId == workspaceId || false);")]
+    // Aggregations: the first stage decides; no leading $match is every shard.
+    [InlineData("[|_boards.Aggregate()|].Limit(5).ToList();", "_boards.Aggregate().Match(x => x.WorkspaceId == workspaceId).Limit(5).ToList();")]
+    [InlineData("[|_boards.Aggregate()|].SortBy(x => x.Name).Match(x => x.WorkspaceId == workspaceId);", "_boards.Aggregate().Match(x => x.WorkspaceId == workspaceId).SortBy(x => x.Name);")]
+    [InlineData("_boards.Aggregate(new EmptyPipelineDefinition<Board>().Match([|B.Eq(x => x.Name, name)|]).Limit(3));", "_boards.Aggregate(new EmptyPipelineDefinition<Board>().Match(B.Eq(x => x.WorkspaceId, workspaceId)).Limit(3));")]
+    [InlineData("[|_boards.Aggregate(new EmptyPipelineDefinition<Board>().Limit(3).Match(B.Eq(x => x.WorkspaceId, workspaceId)))|];", "_boards.Aggregate(new EmptyPipelineDefinition<Board>().Match(B.Eq(x => x.WorkspaceId, workspaceId)).Limit(3));")]
+    [InlineData("_boards.Aggregate<BsonDocument>(new[] { new BsonDocument(\"$match\", [|new BsonDocument(\"name\", name)|]) });", "_boards.Aggregate<BsonDocument>(new[] { new BsonDocument(\"$match\", new BsonDocument(\"idWorkspace\", workspaceId)) });")]
+    [InlineData("_boards.Aggregate(PipelineDefinition<Board, Board>.Create(new IPipelineStageDefinition[] { PipelineStageDefinitionBuilder.Match([|B.Eq(x => x.Name, name)|]) }));", "_boards.Aggregate(PipelineDefinition<Board, Board>.Create(new IPipelineStageDefinition[] { PipelineStageDefinitionBuilder.Match(B.Eq(x => x.WorkspaceId, workspaceId)) }));")]
+    // LINQ: every predicate of the chain lands in the same $match.
+    [InlineData("_boards.AsQueryable().Where([|x => x.Closed|]).OrderBy(x => x.Name).First(x => x.Name == name);", "_boards.AsQueryable().Where(x => x.Closed).OrderBy(x => x.Name).First(x => x.WorkspaceId == workspaceId);")]
+    [InlineData("_boards.AsQueryable().Where([|x => x.Closed|]).Where(x => x.Name == name).ToList();", "_boards.AsQueryable().Where(x => x.Closed).Where(x => x.WorkspaceId == workspaceId).ToList();")]
     public async Task Operation_Reports_AndTwin_NoDiagnostic(string positive, string negative)
     {
         await Verify.DiagnosticsAsync(Code(positive), config: Config);
