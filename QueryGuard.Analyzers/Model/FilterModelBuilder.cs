@@ -627,6 +627,13 @@ internal sealed class FilterModelBuilder
             return Nullness.NotNull;
         }
 
+        // Where nullable warnings are off (#nullable disable, or a project without nullable), the flow state says
+        // nothing the user asked for: QueryGuard does not guess.
+        if (!model.GetNullableContext(operation.Syntax.SpanStart).WarningsEnabled())
+        {
+            return Nullness.NotNull;
+        }
+
         var info = model.GetTypeInfo(operation.Syntax);
         return info.Nullability.FlowState == NullableFlowState.MaybeNull ? Nullness.MaybeNull : Nullness.NotNull;
     }
