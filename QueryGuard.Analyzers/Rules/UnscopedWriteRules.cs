@@ -456,8 +456,9 @@ internal static class UnscopedWriteRules
                 return or.Operands.Any(o => o is UnknownFilter or ChoiceFilter or ClientCondition) ? null : false;
 
             case ChoiceFilter choice:
+                // Reported only when no path identifies a document; a mix depends on the path: no guess.
                 var results = choice.Paths.Select(p => Identifies(p.Filter, keys)).ToList();
-                return results.Any(r => r is null) ? null : results.All(r => r == true);
+                return results.All(r => r == false) ? false : results.All(r => r == true) ? true : null;
 
             case UnknownFilter or ClientCondition or EmptyFilter:
                 return null;
