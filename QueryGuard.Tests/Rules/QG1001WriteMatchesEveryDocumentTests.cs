@@ -1,3 +1,4 @@
+using QueryGuard.CodeFixes;
 using QueryGuard.Tests.Verification;
 
 namespace QueryGuard.Tests.Rules;
@@ -182,4 +183,87 @@ public class QG1001WriteMatchesEveryDocumentTests
     // OfType adds a discriminator: that is QG1003's "only excludes", not "every document".
     [InlineData("_sessions.OfType<ArchivedSession>().DeleteMany(Builders<ArchivedSession>.Filter.Empty);")]
     public Task SafeOrOtherRulesShape_NoDiagnostic(string body) => WriteTestSource.NoDiagnosticAsync(Rule, body);
+
+    // ---- Code fix: target one document ----------------------------------------------------------------
+
+    [Theory]
+    [InlineData(
+        "_sessions.DeleteMany([|Builders<Session>.Filter.Empty|]);",
+        "_sessions.DeleteOne(Builders<Session>.Filter.Eq(x => x.Id, id));")]
+    [InlineData(
+        "_sessions.UpdateManyAsync([|x => true|], update);",
+        "_sessions.UpdateOneAsync(x => x.Id == id, update);")]
+    [InlineData(
+        "_sessions.UpdateMany([|_ => true|], update);",
+        "_sessions.UpdateOne(x => x.Id == id, update);")]
+    [InlineData(
+        "_sessions.ReplaceOne([|\"{}\"|], replacement);",
+        "_sessions.ReplaceOne(Builders<Session>.Filter.Eq(x => x.Id, id), replacement);")]
+    [InlineData(
+        "_sessions.FindOneAndDelete([|new BsonDocument()|]);",
+        "_sessions.FindOneAndDelete(new BsonDocument(\"_id\", id));")]
+    [InlineData(
+        "_sessions.DeleteMany(handle, [|Builders<Session>.Filter.Empty & Builders<Session>.Filter.Empty|]);",
+        "_sessions.DeleteOne(handle, Builders<Session>.Filter.Eq(x => x.Id, id));")]
+    [InlineData(
+        "_sessions.BulkWrite(new WriteModel<Session>[] { new UpdateManyModel<Session>([|FilterDefinition<Session>.Empty|], update) });",
+        "_sessions.BulkWrite(new WriteModel<Session>[] { new UpdateOneModel<Session>(Builders<Session>.Filter.Eq(x => x.Id, id), update) });")]
+    public Task EmptyFilter_FixTargetsId(string body, string fixedBody)
+    {
+        const string Parameters = "IClientSessionHandle handle, string id, UpdateDefinition<Session> update, Session replacement";
+        return new Verify(Rule).FixAsync<TargetDocumentCodeFix>(
+            WriteTestSource.Store(Parameters, body),
+            WriteTestSource.Store(Parameters, fixedBody),
+            TargetDocumentCodeFix.FilterOnIdKey);
+    }
+
+    [Fact]
+    public Task ManyModelsInferredArray_KeepsMany()
+    {
+        // Renaming one element of `new[] { ... }` would change the array's inferred type: the write keeps DeleteMany.
+        const string Parameters = "string id";
+        return new Verify(Rule).FixAsync<TargetDocumentCodeFix>(
+            WriteTestSource.Store(Parameters, "_sessions.BulkWrite(new[] { new DeleteManyModel<Session>([|Builders<Session>.Filter.Empty|]) });"),
+            WriteTestSource.Store(Parameters, "_sessions.BulkWrite(new[] { new DeleteManyModel<Session>(Builders<Session>.Filter.Eq(x => x.Id, id)) });"),
+            TargetDocumentCodeFix.FilterOnIdKey);
+    }
+
+    [Fact]
+    public Task SeveralCandidates_OneActionEach_BestFirst()
+    {
+        const string Parameters = "Request request, Session current, string sessionId";
+        var test = new Verify(Rule).Test(WriteTestSource.Store(Parameters, "_sessions.DeleteMany([|Builders<Session>.Filter.Empty|]);"));
+        test.CodeFix = new TargetDocumentCodeFix();
+        test.CodeActionIndex = 1;
+        test.ExpectedActionTitles = new[]
+        {
+            "Use DeleteOne on '_id' == sessionId",
+            "Use DeleteOne on '_id' == request.SessionId",
+            "Use DeleteOne on '_id' == current.Id",
+        };
+        test.FixedSource = WriteTestSource.Store(Parameters, "_sessions.DeleteOne(Builders<Session>.Filter.Eq(x => x.Id, request.SessionId));");
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task FixAll_FixesEveryWriteInTheDocument()
+    {
+        const string Parameters = "string id, UpdateDefinition<Session> update";
+        return new Verify(Rule).FixAsync<TargetDocumentCodeFix>(
+            WriteTestSource.Store(Parameters, "_sessions.UpdateMany([|x => true|], update);\n_sessions.DeleteMany([|Builders<Session>.Filter.Empty|]);"),
+            WriteTestSource.Store(Parameters, "_sessions.UpdateOne(x => x.Id == id, update);\n_sessions.DeleteOne(Builders<Session>.Filter.Eq(x => x.Id, id));"),
+            TargetDocumentCodeFix.FilterOnIdKey);
+    }
+
+    [Theory]
+    // Nothing named like the id, or of the wrong type, or maybe-null: no action (the message still says what is wrong).
+    [InlineData("string name, int count")]
+    [InlineData("int id")]
+    [InlineData("string? id")]
+    public Task NoCandidateInScope_NoAction(string parameters)
+    {
+        var test = new Verify(Rule).Test(WriteTestSource.Store(parameters, "_sessions.DeleteMany([|Builders<Session>.Filter.Empty|]);"));
+        test.CodeFix = new TargetDocumentCodeFix();
+        return test.RunAsync();
+    }
 }

@@ -63,6 +63,20 @@ internal static class WriteTestSource
         }
         """;
 
+    /// <summary>A small store for code-fix tests: <paramref name="parameters"/> and <paramref name="body"/> decide what is in scope.</summary>
+    public static string Store(string parameters, string body) => Header + """
+        public class Store
+        {
+            private readonly IMongoCollection<Session> _sessions;
+
+            public Store(IMongoDatabase database) => _sessions = database.GetCollection<Session>("sessions");
+
+            public void Write(
+        """ + parameters + ")\n    {\n" + Indent(body) + "\n" + """
+            }
+        }
+        """;
+
     private static string Indent(string body) =>
         string.Join("\n", body.Replace("\r\n", "\n").Split('\n').Select(line => line.Length == 0 ? line : "        " + line));
 
