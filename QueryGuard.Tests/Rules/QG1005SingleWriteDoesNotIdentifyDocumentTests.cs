@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using QueryGuard.CodeFixes;
 using QueryGuard.Tests.Verification;
 
 namespace QueryGuard.Tests.Rules;
@@ -174,4 +175,93 @@ public class QG1005SingleWriteDoesNotIdentifyDocumentTests
     // Reads are not writes.
     [InlineData("_sessions.Find(x => x.UserId == \"u1\").FirstOrDefault();")]
     public Task IdentifiedOrNotApplicable_NoDiagnostic(string body) => WriteTestSource.NoDiagnosticAsync(Rule, body);
+
+    // ---- Code fix: add an equality on _id -------------------------------------------------------------
+
+    [Theory]
+    [InlineData(
+        "_sessions.UpdateOne([|x => x.UserId == \"u1\"|], update);",
+        "_sessions.UpdateOne(x => x.UserId == \"u1\" && x.Id == id, update);")]
+    [InlineData(
+        "_sessions.DeleteOne([|x => x.UserId == \"u1\" || x.Revoked|]);",
+        "_sessions.DeleteOne(x => (x.UserId == \"u1\" || x.Revoked) && x.Id == id);")]
+    [InlineData(
+        "_sessions.ReplaceOne(handle, [|Builders<Session>.Filter.Eq(x => x.UserId, \"u1\")|], replacement);",
+        "_sessions.ReplaceOne(handle, Builders<Session>.Filter.Eq(x => x.UserId, \"u1\") & Builders<Session>.Filter.Eq(x => x.Id, id), replacement);")]
+    [InlineData(
+        "_sessions.FindOneAndUpdate([|Builders<Session>.Filter.Eq(x => x.UserId, \"u1\") | Builders<Session>.Filter.Eq(x => x.TenantId, \"t1\")|], update);",
+        "_sessions.FindOneAndUpdate((Builders<Session>.Filter.Eq(x => x.UserId, \"u1\") | Builders<Session>.Filter.Eq(x => x.TenantId, \"t1\")) & Builders<Session>.Filter.Eq(x => x.Id, id), update);")]
+    [InlineData(
+        "_sessions.FindOneAndDelete([|Builders<Session>.Filter.And(Builders<Session>.Filter.Eq(x => x.UserId, \"u1\"), Builders<Session>.Filter.Lt(x => x.Expires, DateTime.UtcNow))|]);",
+        "_sessions.FindOneAndDelete(Builders<Session>.Filter.And(Builders<Session>.Filter.Eq(x => x.UserId, \"u1\"), Builders<Session>.Filter.Lt(x => x.Expires, DateTime.UtcNow), Builders<Session>.Filter.Eq(x => x.Id, id)));")]
+    [InlineData(
+        "_sessions.DeleteOne([|new BsonDocument(\"UserId\", \"u1\")|]);",
+        "_sessions.DeleteOne(new BsonDocument(\"UserId\", \"u1\") { { \"_id\", id } });")]
+    [InlineData(
+        "_sessions.DeleteOne([|new BsonDocument { { \"UserId\", \"u1\" } }|]);",
+        "_sessions.DeleteOne(new BsonDocument { { \"UserId\", \"u1\" }, { \"_id\", id } });")]
+    [InlineData(
+        "_sessions.BulkWrite(new WriteModel<Session>[] { new UpdateOneModel<Session>([|Builders<Session>.Filter.Where(x => x.Revoked)|], update) });",
+        "_sessions.BulkWrite(new WriteModel<Session>[] { new UpdateOneModel<Session>(Builders<Session>.Filter.Where(x => x.Revoked) & Builders<Session>.Filter.Eq(x => x.Id, id), update) });")]
+    public Task NoIdEquality_FixAddsIt(string body, string fixedBody)
+    {
+        const string Parameters = "IClientSessionHandle handle, string id, UpdateDefinition<Session> update, Session replacement";
+        return new Verify(Rule).FixAsync<AddIdEqualityCodeFix>(
+            WriteTestSource.Store(Parameters, body),
+            WriteTestSource.Store(Parameters, fixedBody),
+            AddIdEqualityCodeFix.AddIdEqualityKey);
+    }
+
+    [Fact]
+    public Task ValueRootedAtX_NewLambdaUsesAnotherParameterName()
+    {
+        // The new Eq's lambda must not capture the value's root `x`.
+        const string Parameters = "Request x";
+        return new Verify(Rule).FixAsync<AddIdEqualityCodeFix>(
+            WriteTestSource.Store(Parameters, "_sessions.DeleteOne([|Builders<Session>.Filter.Eq(s => s.UserId, \"u1\")|]);"),
+            WriteTestSource.Store(Parameters, "_sessions.DeleteOne(Builders<Session>.Filter.Eq(s => s.UserId, \"u1\") & Builders<Session>.Filter.Eq(d => d.Id, x.SessionId));"),
+            AddIdEqualityCodeFix.AddIdEqualityKey);
+    }
+
+    [Fact]
+    public Task LambdaParameterNamedLikeTheValue_NoAction()
+    {
+        // `id => id.UserId == ...` shadows the value `id`: adding `id.Id == id` would compare the document with itself.
+        var test = new Verify(Rule).Test(WriteTestSource.Store("string id", "_sessions.DeleteOne([|id => id.UserId == \"u1\"|]);"));
+        test.CodeFix = new AddIdEqualityCodeFix();
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task PropertyOfTheDocumentInScope_IsACandidate()
+    {
+        const string Parameters = "Session current, UpdateDefinition<Session> update";
+        return new Verify(Rule).FixAsync<AddIdEqualityCodeFix>(
+            WriteTestSource.Store(Parameters, "_sessions.UpdateOne([|x => x.UserId == current.UserId|], update);"),
+            WriteTestSource.Store(Parameters, "_sessions.UpdateOne(x => x.UserId == current.UserId && x.Id == current.Id, update);"),
+            AddIdEqualityCodeFix.AddIdEqualityKey);
+    }
+
+    [Fact]
+    public Task FixAll_FixesEveryWriteInTheDocument()
+    {
+        const string Parameters = "string sessionId, UpdateDefinition<Session> update";
+        return new Verify(Rule).FixAsync<AddIdEqualityCodeFix>(
+            WriteTestSource.Store(Parameters, "_sessions.UpdateOne([|x => x.Revoked|], update);\n_sessions.DeleteOne([|Builders<Session>.Filter.Eq(x => x.UserId, \"u1\")|]);"),
+            WriteTestSource.Store(Parameters, "_sessions.UpdateOne(x => x.Revoked && x.Id == sessionId, update);\n_sessions.DeleteOne(Builders<Session>.Filter.Eq(x => x.UserId, \"u1\") & Builders<Session>.Filter.Eq(x => x.Id, sessionId));"),
+            AddIdEqualityCodeFix.AddIdEqualityKey);
+    }
+
+    [Theory]
+    // No value named like the id (or of the id's type) in scope.
+    [InlineData("string name", "_sessions.DeleteOne([|x => x.UserId == name|]);")]
+    [InlineData("Guid id", "_sessions.DeleteOne([|x => x.UserId == \"u1\"|]);")]
+    // A JSON string cannot take a C# value.
+    [InlineData("string id", "_sessions.DeleteOne([|\"{ UserId: 'u1' }\"|]);")]
+    public Task NoCandidateOrJson_NoAction(string parameters, string body)
+    {
+        var test = new Verify(Rule).Test(WriteTestSource.Store(parameters, body));
+        test.CodeFix = new AddIdEqualityCodeFix();
+        return test.RunAsync();
+    }
 }
