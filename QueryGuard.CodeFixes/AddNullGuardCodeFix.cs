@@ -110,7 +110,11 @@ public sealed class AddNullGuardCodeFix : QueryGuardCodeFixProvider
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         if (anchor is StatementSyntax statement)
         {
-            editor.InsertBefore(statement, guard.WithLeadingTrivia(statement.GetLeadingTrivia()));
+            // Same indentation as the statement, and the file's own line ending after it.
+            var endOfLine = statement.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            editor.InsertBefore(statement, guard
+                .WithLeadingTrivia(statement.GetLeadingTrivia())
+                .WithTrailingTrivia(endOfLine.IsKind(SyntaxKind.EndOfLineTrivia) ? endOfLine : SyntaxFactory.ElasticCarriageReturnLineFeed));
             return editor.GetChangedDocument();
         }
 
@@ -123,7 +127,11 @@ public sealed class AddNullGuardCodeFix : QueryGuardCodeFixProvider
         StatementSyntax body = returnsValue
             ? SyntaxFactory.ReturnStatement(arrow.Expression.WithoutTrivia())
             : SyntaxFactory.ExpressionStatement(arrow.Expression.WithoutTrivia());
-        var block = SyntaxFactory.Block(guard, body).WithAdditionalAnnotations(Formatter.Annotation);
+        // Elastic trivia between the two statements lets the formatter put each on its own line.
+        var block = SyntaxFactory.Block(
+                guard.WithTrailingTrivia(SyntaxFactory.ElasticMarker),
+                body.WithLeadingTrivia(SyntaxFactory.ElasticMarker))
+            .WithAdditionalAnnotations(Formatter.Annotation);
         SyntaxNode replacement = member switch
         {
             MethodDeclarationSyntax declaration => declaration.WithExpressionBody(null).WithSemicolonToken(default).WithBody(block),

@@ -1,3 +1,4 @@
+using QueryGuard.CodeFixes;
 using QueryGuard.Tests.Verification;
 
 namespace QueryGuard.Tests.Rules;
@@ -152,4 +153,113 @@ public class QG1004WriteComparesWithNullTests
     // Reads are not writes.
     [InlineData("_sessions.CountDocuments(x => x.TenantId == tenantId);")]
     public Task NotAMaybeNullEquality_NoDiagnostic(string body) => WriteTestSource.NoDiagnosticAsync(Rule, body);
+
+    // ---- Code fix: null guard before the statement ----------------------------------------------------
+
+    private const string FixParameters = "string? tenantId, int? version, Request request, UpdateDefinition<Session> update";
+
+    [Theory]
+    [InlineData(
+        "_sessions.DeleteMany([|x => x.TenantId == tenantId|]);",
+        "ArgumentNullException.ThrowIfNull(tenantId);\n_sessions.DeleteMany(x => x.TenantId == tenantId);")]
+    [InlineData(
+        "var result = _sessions.UpdateMany([|Builders<Session>.Filter.Eq(x => x.TenantId, tenantId)|], update);",
+        "ArgumentNullException.ThrowIfNull(tenantId);\nvar result = _sessions.UpdateMany(Builders<Session>.Filter.Eq(x => x.TenantId, tenantId), update);")]
+    [InlineData(
+        "_sessions.DeleteMany([|x => x.TenantId == request.TenantId|]);",
+        "ArgumentNullException.ThrowIfNull(request.TenantId);\n_sessions.DeleteMany(x => x.TenantId == request.TenantId);")]
+    [InlineData(
+        "var local = request.TenantId;\n_sessions.DeleteMany([|new BsonDocument(\"TenantId\", local)|]);",
+        "var local = request.TenantId;\nArgumentNullException.ThrowIfNull(local);\n_sessions.DeleteMany(new BsonDocument(\"TenantId\", local));")]
+    [InlineData(
+        "_sessions.UpdateMany([|x => x.Version == version|], update);",
+        "ArgumentNullException.ThrowIfNull(version);\n_sessions.UpdateMany(x => x.Version == version, update);")]
+    // Not a parameter or local: the if-form.
+    [InlineData(
+        "_sessions.DeleteMany([|x => x.TenantId == _tenantId|]);",
+        "if (_tenantId is null) throw new ArgumentNullException(nameof(_tenantId));\n_sessions.DeleteMany(x => x.TenantId == _tenantId);")]
+    public Task MaybeNullValue_FixAddsGuard(string body, string fixedBody) =>
+        new Verify(Rule).FixAsync<AddNullGuardCodeFix>(
+            WriteTestSource.Store(FixParameters, body),
+            WriteTestSource.Store(FixParameters, fixedBody),
+            AddNullGuardCodeFix.ThrowIfNullKey);
+
+    [Fact]
+    public Task ExpressionBodiedMethod_BecomesABlock()
+    {
+        var source = WriteTestSource.Header + """
+            public class Purger
+            {
+                public DeleteResult Purge(IMongoCollection<Session> sessions, string? tenantId) => sessions.DeleteMany([|x => x.TenantId == tenantId|]);
+
+                public void Forget(IMongoCollection<Session> sessions, string? tenantId) => sessions.DeleteMany([|x => x.TenantId == tenantId|]);
+            }
+            """;
+        var fixedSource = WriteTestSource.Header + """
+            public class Purger
+            {
+                public DeleteResult Purge(IMongoCollection<Session> sessions, string? tenantId)
+                {
+                    ArgumentNullException.ThrowIfNull(tenantId);
+                    return sessions.DeleteMany(x => x.TenantId == tenantId);
+                }
+
+                public void Forget(IMongoCollection<Session> sessions, string? tenantId)
+                {
+                    ArgumentNullException.ThrowIfNull(tenantId);
+                    sessions.DeleteMany(x => x.TenantId == tenantId);
+                }
+            }
+            """;
+        return new Verify(Rule).FixAsync<AddNullGuardCodeFix>(source, fixedSource, AddNullGuardCodeFix.ThrowIfNullKey);
+    }
+
+    [Fact]
+    public Task FrameworkWithoutThrowIfNull_IfForm()
+    {
+        // A compilation whose System.ArgumentNullException has no ThrowIfNull (older target frameworks): the source
+        // declares its own, which the compilation prefers (CS0436 is only a warning).
+        var source = WriteTestSource.Header + """
+            namespace System
+            {
+                public class ArgumentNullException : Exception
+                {
+                    public ArgumentNullException(string? paramName) { }
+                }
+            }
+
+            public class Purger
+            {
+                public void Purge(IMongoCollection<Session> sessions, string? tenantId)
+                {
+                    sessions.DeleteMany([|x => x.TenantId == tenantId|]);
+                }
+            }
+            """;
+        return new Verify(Rule).FixAsync<AddNullGuardCodeFix>(
+            source,
+            source.Replace("        sessions.DeleteMany([|", "        if (tenantId is null) throw new ArgumentNullException(nameof(tenantId));\n        sessions.DeleteMany(").Replace("|]);", ");"),
+            AddNullGuardCodeFix.ThrowIfNullKey);
+    }
+
+    [Fact]
+    public Task FixAll_GuardsEveryWriteInTheDocument() =>
+        new Verify(Rule).FixAsync<AddNullGuardCodeFix>(
+            WriteTestSource.Store(FixParameters, "_sessions.DeleteMany([|x => x.TenantId == tenantId|]);\n_sessions.UpdateMany([|x => x.Version == version|], update);"),
+            WriteTestSource.Store(FixParameters, "ArgumentNullException.ThrowIfNull(tenantId);\n_sessions.DeleteMany(x => x.TenantId == tenantId);\nArgumentNullException.ThrowIfNull(version);\n_sessions.UpdateMany(x => x.Version == version, update);"),
+            AddNullGuardCodeFix.ThrowIfNullKey);
+
+    [Theory]
+    // A call could return something else the second time: no guard.
+    [InlineData("_sessions.DeleteMany([|x => x.TenantId == FindTenant()|]);")]
+    // Inside another lambda the guard would run at the wrong time.
+    [InlineData("Action purge = () => _sessions.DeleteMany([|x => x.TenantId == tenantId|]);")]
+    // An embedded statement has no place for a guard before it.
+    [InlineData("if (version > 1) _sessions.DeleteMany([|x => x.TenantId == tenantId|]);")]
+    public Task NotGuardable_NoAction(string body)
+    {
+        var test = new Verify(Rule).Test(WriteTestSource.Store(FixParameters, body).Replace("    }\n}", "    }\n\n    private static string? FindTenant() => null;\n}"));
+        test.CodeFix = new AddNullGuardCodeFix();
+        return test.RunAsync();
+    }
 }

@@ -68,6 +68,7 @@ internal static class WriteTestSource
         public class Store
         {
             private readonly IMongoCollection<Session> _sessions;
+            private string? _tenantId;
 
             public Store(IMongoDatabase database) => _sessions = database.GetCollection<Session>("sessions");
 
