@@ -19,7 +19,7 @@ namespace QueryGuard.Rules;
 /// </summary>
 internal static class UnscopedWriteRules
 {
-    /// <summary>Diagnostic property: the stored field a finding is about.</summary>
+    /// <summary>Diagnostic property: the stored field QG1004 is about.</summary>
     public const string FieldProperty = "Field";
 
     /// <summary>Diagnostic property: the source text of the value that may be null (QG1004).</summary>
@@ -203,13 +203,7 @@ internal static class UnscopedWriteRules
             }
         }
 
-        return Diagnostic.Create(
-            Descriptors.WriteFilterOnlyExcludes,
-            facts.Location,
-            ImmutableDictionary<string, string?>.Empty.Add(FieldProperty, exclusions.Select(e => PathOf(e)).FirstOrDefault(p => p is not null)),
-            facts.Operation.DisplayName,
-            facts.CollectionName,
-            reason);
+        return facts.Create(Descriptors.WriteFilterOnlyExcludes, facts.Operation.DisplayName, facts.CollectionName, reason);
     }
 
     private static Scope Classify(FilterNode node, List<FilterNode> exclusions)
@@ -228,20 +222,10 @@ internal static class UnscopedWriteRules
                 var sawUnknown = false;
                 foreach (var operand in and.Operands)
                 {
-                    switch (operand)
+                    if (operand is ClientCondition)
                     {
-                        case ClientCondition:
-                            // true drops out, false matches nothing: either way it adds no selecting condition.
-                            continue;
-                        case OrFilter nested:
-                            var nestedScope = ClassifyOr(nested, own);
-                            if (nestedScope == Scope.Narrows)
-                            {
-                                return Scope.Narrows;
-                            }
-
-                            sawUnknown |= nestedScope == Scope.Unknown;
-                            continue;
+                        // true drops out, false matches nothing: either way it adds no selecting condition.
+                        continue;
                     }
 
                     var scope = Classify(operand, own);
@@ -311,14 +295,6 @@ internal static class UnscopedWriteRules
         op.Length > 1 && op[0] == '$' && char.IsUpper(op[1]) ? op.Substring(1) : op;
 
     private static string FieldText(string? path) => path is null ? "a field" : "'" + path + "'";
-
-    private static string? PathOf(FilterNode node) => node switch
-    {
-        NegFilter neg => neg.Path,
-        ExistsFilter exists => exists.Path,
-        TypeFilter type => type.Path,
-        _ => null,
-    };
 
     // ---- QG1004 ------------------------------------------------------------------------------------------
 

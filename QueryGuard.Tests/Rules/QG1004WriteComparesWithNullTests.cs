@@ -34,6 +34,9 @@ public class QG1004WriteComparesWithNullTests
         new("default(string)", "UpdateMany",
             "_sessions.UpdateMany({|#0:Builders<Session>.Filter.Eq(x => x.TenantId, default(string))|}, update);",
             "_sessions.UpdateMany(Builders<Session>.Filter.Eq(x => x.TenantId, \"t1\"), update);", "TenantId|default(string)"),
+        new("default literal", "DeleteMany",
+            "_sessions.DeleteMany({|#0:Builders<Session>.Filter.Eq(x => x.TenantId, default)|});",
+            "_sessions.DeleteMany(Builders<Session>.Filter.Eq(x => x.TenantId, \"t1\"));", "TenantId|default"),
         new("In over a written list with a maybe-null item", "DeleteMany",
             "_sessions.DeleteMany({|#0:Builders<Session>.Filter.In(x => x.TenantId, new[] { tenantId, \"t2\" })|});",
             "if (tenantId is null) return;\n_sessions.DeleteMany(Builders<Session>.Filter.In(x => x.TenantId, new[] { tenantId, \"t2\" }));", "TenantId|tenantId"),
@@ -138,6 +141,7 @@ public class QG1004WriteComparesWithNullTests
     [InlineData("_sessions.UpdateMany(x => x.TenantId == null, update);")]
     [InlineData("_sessions.UpdateMany(Builders<Session>.Filter.Eq(x => x.TenantId, null), update);")]
     [InlineData("_sessions.UpdateMany(x => x.Version == null, update);")]
+    [InlineData("_sessions.UpdateMany(Builders<Session>.Filter.Eq(x => x.TenantId, (string?)null), update);")]
     [InlineData("_sessions.DeleteMany(\"{ TenantId: null }\");")]
     // _id is never missing: a null _id cannot widen the write.
     [InlineData("_sessions.DeleteOne(x => x.Id == tenantId);")]
