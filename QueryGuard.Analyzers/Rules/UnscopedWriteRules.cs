@@ -81,8 +81,9 @@ internal static class UnscopedWriteRules
 
     /// <summary>
     /// QG1001: the filter renders <c>{}</c> (or <c>{$or: [{}, ...]}</c>), which the server matches against every
-    /// document: <c>Empty</c>, <c>x =&gt; true</c>, <c>"{}"</c>, <c>new BsonDocument()</c>, <c>Empty &amp; Empty</c>,
-    /// <c>Or(Empty, x)</c>, <c>Nin</c> over no values is QG1003's.
+    /// document: <c>Empty</c>, <c>x =&gt; true</c> (LINQ folds constant true to <c>{}</c>), <c>"{}"</c>,
+    /// <c>new BsonDocument()</c>, <c>Empty &amp; Empty</c>, <c>Or(Empty, x)</c>. (<c>$nin: []</c> also matches every
+    /// document; QG1003 reports it with the negation it belongs to.)
     /// </summary>
     private static Diagnostic? MatchesEveryDocument(OperationFacts facts, FilterNode filter, ImmutableArray<string> identityKeys)
     {

@@ -184,6 +184,25 @@ public class QG1001WriteMatchesEveryDocumentTests
     [InlineData("_sessions.OfType<ArchivedSession>().DeleteMany(Builders<ArchivedSession>.Filter.Empty);")]
     public Task SafeOrOtherRulesShape_NoDiagnostic(string body) => WriteTestSource.NoDiagnosticAsync(Rule, body);
 
+    [Theory]
+    [InlineData("_sessions.DeleteMany(x => x.);")]
+    [InlineData("_sessions.DeleteMany(Builders<Session>.Filter.Eq(x => x.Id, ));")]
+    [InlineData("_sessions.UpdateMany(\"{ UserId: \", update);")]
+    [InlineData("_sessions.DeleteMany(new BsonDocument { { \"UserId\" } });")]
+    [InlineData("_sessions.DeleteOne(Builders<Session>.Filter.In(x => x.Id, new[] { tenantId, }));")]
+    [InlineData("_sessions.BulkWrite(new WriteModel<Session>[] { new DeleteManyModel<Session>() });")]
+    public Task HalfTypedCode_AnalyzersDoNotThrow(string body)
+    {
+        // The harness fails if an analyzer throws; no QueryGuard diagnostic is compared.
+        var test = new QueryGuardTest
+        {
+            Source = WriteTestSource.Wrap(body),
+            AllowCompilerErrors = true,
+            ComparedRuleIds = Array.Empty<string>(),
+        };
+        return test.RunAsync();
+    }
+
     // ---- Code fix: target one document ----------------------------------------------------------------
 
     [Theory]
