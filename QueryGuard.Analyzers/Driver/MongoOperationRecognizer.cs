@@ -415,7 +415,34 @@ internal sealed class MongoOperationRecognizer
         var isUpsert = IsUpsertInitializer(creation.Initializer)
             || creation.Arguments.Any(a => a.Parameter?.Name == "isUpsert" && a.ArgumentKind != ArgumentKind.DefaultValue && a.Value.ConstantValue is { HasValue: true, Value: true });
 
-        return new MongoOperation(kind, type.Name, creation, filter, type.TypeArguments[0], null, collectionName, isUpsert, false);
+        return new MongoOperation(kind, type.Name, creation, filter, type.TypeArguments[0], EnclosingBulkWriteCollection(creation), collectionName, isUpsert, false);
+    }
+
+    /// <summary>
+    /// The collection of <c>coll.BulkWrite(new[] { model, ... })</c> when the model is written inside the call's
+    /// argument (an array or collection initialiser), so messages can name the collection.
+    /// </summary>
+    private IOperation? EnclosingBulkWriteCollection(IObjectCreationOperation model)
+    {
+        for (var current = model.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IInvocationOperation { TargetMethod.Name: "BulkWrite" or "BulkWriteAsync" } bulkWrite:
+                    var method = bulkWrite.TargetMethod.ReducedFrom ?? bulkWrite.TargetMethod;
+                    var collection = method.IsStatic ? bulkWrite.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value : bulkWrite.Instance;
+                    return _symbols.IsCollection(collection?.Type, out _) ? collection : null;
+                case IArgumentOperation or IArrayInitializerOperation or IArrayCreationOperation or IConversionOperation
+                    or IObjectOrCollectionInitializerOperation or IObjectCreationOperation or IParenthesizedOperation:
+                    continue;
+                case IInvocationOperation { TargetMethod.Name: "Add" } add when add.Parent is IObjectOrCollectionInitializerOperation:
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary><c>new UpdateOptions { IsUpsert = true }</c> (also target-typed <c>new() { … }</c>).</summary>

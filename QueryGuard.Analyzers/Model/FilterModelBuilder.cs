@@ -613,6 +613,13 @@ internal sealed class FilterModelBuilder
             return Nullness.NotNull;
         }
 
+        // Where nullable warnings are off (#nullable disable, or a project without nullable), the flow state says
+        // nothing the user asked for: QueryGuard does not guess.
+        if (!model.GetNullableContext(operation.Syntax.SpanStart).WarningsEnabled())
+        {
+            return Nullness.NotNull;
+        }
+
         var info = model.GetTypeInfo(operation.Syntax);
         return info.Nullability.FlowState == NullableFlowState.MaybeNull ? Nullness.MaybeNull : Nullness.NotNull;
     }
@@ -630,11 +637,16 @@ internal sealed class FilterModelBuilder
         switch (unwrapped)
         {
             case IArrayCreationOperation { Initializer: { } initializer }:
-                return FilterList.FromCount(text, initializer.ElementValues.Length);
+                return FilterList.FromCount(text, initializer.ElementValues.Length) with { NullableItem = FirstNullable(initializer.ElementValues) };
             case IArrayCreationOperation { DimensionSizes.Length: 1 } array when array.DimensionSizes[0].ConstantValue is { HasValue: true, Value: 0 }:
                 return FilterList.FromCount(text, 0);
             case IObjectCreationOperation { Initializer: { } collectionInitializer }:
-                return FilterList.FromCount(text, collectionInitializer.Initializers.Length);
+                return FilterList.FromCount(text, collectionInitializer.Initializers.Length) with
+                {
+                    NullableItem = FirstNullable(collectionInitializer.Initializers
+                        .Select(i => i is IInvocationOperation { Arguments.Length: 1 } add ? add.Arguments[0].Value : null)
+                        .OfType<IOperation>()),
+                };
             case IObjectCreationOperation { Arguments.Length: 0 }:
                 return FilterList.FromCount(text, 0);
             case IInvocationOperation { TargetMethod.Name: "Empty", Arguments.Length: 0 }:
@@ -642,6 +654,21 @@ internal sealed class FilterModelBuilder
         }
 
         return new FilterList(text, ListSize.Unknown, FlowNullness(unwrapped));
+    }
+
+    /// <summary>The first item of a written-out list whose value may be null.</summary>
+    private static FilterValue? FirstNullable(System.Collections.Generic.IEnumerable<IOperation> items)
+    {
+        foreach (var item in items)
+        {
+            var value = ValueOf(item);
+            if (value.Nullness != Nullness.NotNull)
+            {
+                return value;
+            }
+        }
+
+        return null;
     }
 
     private static ImmutableArray<IOperation> ElementsOf(IOperation? list)

@@ -31,8 +31,12 @@ public sealed record FilterValue(string Text, Nullness Nullness = Nullness.NotNu
     public static FilterValue Opaque { get; } = new("value");
 }
 
-/// <summary>A list of values for <c>$in</c>/<c>$nin</c>.</summary>
-public sealed record FilterList(string Text, ListSize Size, Nullness Nullness = Nullness.NotNull)
+/// <summary>
+/// A list of values for <c>$in</c>/<c>$nin</c>. <see cref="Nullness"/> is the list reference's own nullness;
+/// <see cref="NullableItem"/> is the first item written out in the list (an array or collection initialiser)
+/// whose value may be null: <c>{$in: [null]}</c> also matches documents missing the field.
+/// </summary>
+public sealed record FilterList(string Text, ListSize Size, Nullness Nullness = Nullness.NotNull, FilterValue? NullableItem = null)
 {
     public static FilterList FromCount(string text, int count) =>
         new(text, count switch { 0 => ListSize.Empty, 1 => ListSize.One, _ => ListSize.Several });
