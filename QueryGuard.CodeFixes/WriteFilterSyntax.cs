@@ -103,14 +103,10 @@ internal static class WriteFilterSyntax
         _ => SyntaxFactory.ParenthesizedExpression(expression.WithoutTrivia()).WithTriviaFrom(expression),
     };
 
+    /// <summary>Comparisons bind tighter than <c>&amp;&amp;</c>; between filters, <c>&amp;</c> only meets <c>&amp;</c> and <c>|</c>.</summary>
     private static bool BindsTighter(BinaryExpressionSyntax binary, SyntaxKind joiningOperator) =>
-        joiningOperator switch
-        {
-            // a == b, a < b bind tighter than && and &.
-            SyntaxKind.LogicalAndExpression => binary.Kind() is SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression
-                or SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression
-                or SyntaxKind.GreaterThanOrEqualExpression or SyntaxKind.BitwiseAndExpression,
-            SyntaxKind.BitwiseAndExpression => false,
-            _ => false,
-        };
+        joiningOperator == SyntaxKind.LogicalAndExpression
+        && binary.Kind() is SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression or SyntaxKind.LessThanExpression
+            or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression
+            or SyntaxKind.BitwiseAndExpression;
 }

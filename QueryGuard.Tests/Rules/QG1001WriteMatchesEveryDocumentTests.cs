@@ -285,4 +285,20 @@ public class QG1001WriteMatchesEveryDocumentTests
         test.CodeFix = new TargetDocumentCodeFix();
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task Driver2_FixTargetsId()
+    {
+        const string Parameters = "string id";
+        return new QueryGuardTest
+        {
+            Source = WriteTestSource.Store(Parameters, "_sessions.DeleteManyAsync([|x => true|]);"),
+            FixedSource = WriteTestSource.Store(Parameters, "_sessions.DeleteOneAsync(x => x.Id == id);"),
+            Driver = DriverVersion.V2,
+            DefaultRuleId = Rule,
+            ComparedRuleIds = new[] { Rule },
+            CodeFix = new TargetDocumentCodeFix(),
+            CodeActionEquivalenceKey = TargetDocumentCodeFix.FilterOnIdKey,
+        }.RunAsync();
+    }
 }

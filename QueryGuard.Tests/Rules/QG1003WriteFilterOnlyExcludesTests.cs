@@ -154,6 +154,10 @@ public class QG1003WriteFilterOnlyExcludesTests
             "_sessions.OfType<ArchivedSession>().DeleteMany({|#0:Builders<ArchivedSession>.Filter.Empty|});",
             "_sessions.OfType<ArchivedSession>().DeleteMany(Builders<ArchivedSession>.Filter.Eq(x => x.UserId, \"u1\"));",
             "the only condition is the OfType discriminator"),
+        new("Filter.OfType<T>() alone", "DeleteMany",
+            "_sessions.DeleteMany({|#0:Builders<Session>.Filter.OfType<ArchivedSession>()|});",
+            "_sessions.DeleteMany(Builders<Session>.Filter.OfType<ArchivedSession>(x => x.UserId == \"u1\"));",
+            "the only condition is the OfType discriminator"),
     };
 
     public static TheoryData<string> CaseNames() => new(Cases.Select(c => c.Name));

@@ -266,4 +266,16 @@ public class QG1004WriteComparesWithNullTests
         test.CodeFix = new AddNullGuardCodeFix();
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task Driver2_FixAddsGuard() => new QueryGuardTest
+    {
+        Source = WriteTestSource.Store(FixParameters, "_sessions.UpdateMany([|Builders<Session>.Filter.Eq(x => x.TenantId, tenantId)|], update);"),
+        FixedSource = WriteTestSource.Store(FixParameters, "ArgumentNullException.ThrowIfNull(tenantId);\n_sessions.UpdateMany(Builders<Session>.Filter.Eq(x => x.TenantId, tenantId), update);"),
+        Driver = DriverVersion.V2,
+        DefaultRuleId = Rule,
+        ComparedRuleIds = new[] { Rule },
+        CodeFix = new AddNullGuardCodeFix(),
+        CodeActionEquivalenceKey = AddNullGuardCodeFix.ThrowIfNullKey,
+    }.RunAsync();
 }

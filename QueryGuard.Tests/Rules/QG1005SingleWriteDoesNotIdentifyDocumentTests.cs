@@ -264,4 +264,20 @@ public class QG1005SingleWriteDoesNotIdentifyDocumentTests
         test.CodeFix = new AddIdEqualityCodeFix();
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task Driver2_FixAddsIdEquality()
+    {
+        const string Parameters = "string id, UpdateDefinition<Session> update";
+        return new QueryGuardTest
+        {
+            Source = WriteTestSource.Store(Parameters, "_sessions.FindOneAndUpdate([|x => x.UserId == \"u1\"|], update);"),
+            FixedSource = WriteTestSource.Store(Parameters, "_sessions.FindOneAndUpdate(x => x.UserId == \"u1\" && x.Id == id, update);"),
+            Driver = DriverVersion.V2,
+            DefaultRuleId = Rule,
+            ComparedRuleIds = new[] { Rule },
+            CodeFix = new AddIdEqualityCodeFix(),
+            CodeActionEquivalenceKey = AddIdEqualityCodeFix.AddIdEqualityKey,
+        }.RunAsync();
+    }
 }
