@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using QueryGuard.Configuration;
 using QueryGuard.Driver;
+using QueryGuard.Flow;
 using QueryGuard.Model;
 
 namespace QueryGuard;
@@ -17,6 +18,7 @@ internal sealed class QueryGuardCompilation
         Operations = new MongoOperationRecognizer(symbols);
         Collections = new CollectionBinding();
         Attributes = new AttributeDeclarations(Names);
+        Flow = new FlowResolvers(Filters);
     }
 
     public DriverSymbols Symbols { get; }
@@ -32,6 +34,9 @@ internal sealed class QueryGuardCompilation
     public CollectionBinding Collections { get; }
 
     public AttributeDeclarations Attributes { get; }
+
+    /// <summary>Flow facts per method body: what filter locals, lists and helper calls hold at each point.</summary>
+    public FlowResolvers Flow { get; }
 
     /// <summary>The declaration for an operation's collection: configuration files first, then attributes on the document type.</summary>
     public CollectionDeclaration? FindDeclaration(string? collectionName, ITypeSymbol documentType) =>

@@ -19,14 +19,22 @@ internal sealed class FilterModelBuilder
 
     private readonly DriverSymbols _symbols;
     private readonly ElementNameResolver _names;
+    private readonly IFilterReferenceResolver? _references;
 
-    public FilterModelBuilder(DriverSymbols symbols, ElementNameResolver names)
+    public FilterModelBuilder(DriverSymbols symbols, ElementNameResolver names, IFilterReferenceResolver? references = null)
     {
         _symbols = symbols;
         _names = names;
+        _references = references;
     }
 
     public ElementNameResolver Names => _names;
+
+    public DriverSymbols Symbols => _symbols;
+
+    /// <summary>The same builder, asking <paramref name="references"/> for locals, captures and helper results.</summary>
+    public FilterModelBuilder With(IFilterReferenceResolver? references) =>
+        ReferenceEquals(references, _references) ? this : new FilterModelBuilder(_symbols, _names, references);
 
     public FilterNode Build(IOperation? filter, ITypeSymbol documentType, CancellationToken cancellationToken = default) =>
         Build(filter, documentType, 0, cancellationToken);
@@ -76,8 +84,8 @@ internal sealed class FilterModelBuilder
 
             case IConditionalOperation { WhenFalse: not null } conditional:
                 return Filter.Choice(ImmutableArray.Create(
-                    new FilterPath(Text(conditional.Condition), Build(conditional.WhenTrue, document, depth + 1, ct)),
-                    new FilterPath("!(" + Text(conditional.Condition) + ")", Build(conditional.WhenFalse, document, depth + 1, ct))));
+                    new FilterPath(Flow.ConditionText.Describe(conditional.Condition, true), Build(conditional.WhenTrue, document, depth + 1, ct)),
+                    new FilterPath(Flow.ConditionText.Describe(conditional.Condition, false), Build(conditional.WhenFalse, document, depth + 1, ct))));
 
             case ICoalesceOperation coalesce:
                 return Filter.Choice(ImmutableArray.Create(
@@ -87,17 +95,20 @@ internal sealed class FilterModelBuilder
             case ISwitchExpressionOperation switchExpression:
                 return Filter.Choice(ImmutableArray.CreateRange(
                     switchExpression.Arms,
-                    arm => new FilterPath(Text(arm.Pattern), Build(arm.Value, document, depth + 1, ct))));
+                    arm => new FilterPath($"'{Text(switchExpression.Value)}' matches {Text(arm.Pattern)}", Build(arm.Value, document, depth + 1, ct))));
         }
 
-        return BuildReference(operation);
+        return BuildReference(operation, document, depth);
     }
 
     /// <summary>
-    /// A local, field, parameter or method result holding a filter. Following these through code is the
-    /// flow analysis's job; here they are unknown.
+    /// A local, flow capture or helper-method result holding a filter: the flow analysis follows these through
+    /// code when it is attached; parameters, fields and values from outside the compilation stay unknown.
     /// </summary>
-    private static FilterNode BuildReference(IOperation operation) =>
+    private FilterNode BuildReference(IOperation operation, ITypeSymbol document, int depth) =>
+        _references?.Resolve(operation, document, depth + 1) ?? Unknown(operation);
+
+    private static FilterNode Unknown(IOperation operation) =>
         Filter.Unknown($"'{Text(operation)}' is not visible to QueryGuard");
 
     /// <summary>The source of an implicit conversion to <c>FilterDefinition&lt;T&gt;</c>: a string, a BsonDocument or an expression.</summary>
@@ -120,7 +131,7 @@ internal sealed class FilterModelBuilder
     private static FilterNode BuildJson(IOperation value) =>
         value.ConstantValue is { HasValue: true, Value: string json }
             ? FilterDocumentTranslator.Translate(FilterDocumentReader.FromJson(json))
-            : BuildReference(value);
+            : Unknown(value);
 
     private FilterNode BuildCreation(IObjectCreationOperation creation, ITypeSymbol document, int depth, CancellationToken ct)
     {
@@ -210,6 +221,17 @@ internal sealed class FilterModelBuilder
         var elements = ElementsOf(filters);
         if (elements.IsDefault)
         {
+            // A list built at run time: the flow analysis knows its items on each path.
+            if (filters is not null && _references?.ResolveList(filters, document, depth + 1) is { } lists)
+            {
+                return Filter.Choice(ImmutableArray.CreateRange(lists, list => new FilterPath(
+                    list.Condition,
+                    list.Items.IsEmpty
+                        // And/Or over an empty list: nothing narrows the write (RULES.md QG1002).
+                        ? Filter.Empty
+                        : isAnd ? Filter.And(list.Items) : Filter.Or(list.Items))));
+            }
+
             return Filter.Unknown($"the filters passed to {(isAnd ? "And" : "Or")} are built at run time");
         }
 
@@ -303,7 +325,7 @@ internal sealed class FilterModelBuilder
         if (!UsesParameter(expression, parameter))
         {
             // Evaluated on the client and folded to a constant before the query is sent (reference §3.4).
-            return new ClientCondition(Text(expression), null);
+            return new ClientCondition(Flow.ConditionText.Describe(expression, true), KnownNullTest(expression));
         }
 
         switch (expression)
@@ -332,6 +354,33 @@ internal sealed class FilterModelBuilder
         }
 
         return Filter.Unknown($"'{Text(expression)}' cannot be analysed");
+    }
+
+    /// <summary>
+    /// <c>id == null</c> / <c>id != null</c> on a value the compiler proves not null (nullable analysis on, e.g. after
+    /// <c>if (id is null) return;</c>): the client-side condition is known false / true.
+    /// </summary>
+    private static bool? KnownNullTest(IOperation expression)
+    {
+        if (expression is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary)
+        {
+            return null;
+        }
+
+        var (value, other) = (Unwrap(binary.LeftOperand), Unwrap(binary.RightOperand));
+        if (value.ConstantValue is { HasValue: true, Value: null })
+        {
+            (value, other) = (other, value);
+        }
+
+        if (other.ConstantValue is not { HasValue: true, Value: null } || value.SemanticModel is not { } model
+            || !model.GetNullableContext(value.Syntax.SpanStart).WarningsEnabled()
+            || model.GetTypeInfo(value.Syntax).Nullability.FlowState != NullableFlowState.NotNull)
+        {
+            return null;
+        }
+
+        return binary.OperatorKind == BinaryOperatorKind.NotEquals;
     }
 
     private FilterNode Comparison(IBinaryOperation binary, IParameterSymbol parameter)

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using QueryGuard.Configuration;
 using QueryGuard.Driver;
 
@@ -60,13 +61,18 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Filters held in locals, lists or helper results are followed through the method's control flow.
+        var builder = NeedsFlow(operation)
+            ? queryGuard.Filters.With(queryGuard.Flow.For(operation.Operation, context.GetControlFlowGraph(), context.CancellationToken))
+            : queryGuard.Filters;
+
         // No filter (an Aggregate whose first stage is not $match) means every document.
         var filter = operation.Filter is null
             ? Model.Filter.Empty
-            : queryGuard.Filters.Build(operation.Filter, operation.DocumentType, context.CancellationToken);
+            : builder.Build(operation.Filter, operation.DocumentType, context.CancellationToken);
         if (!operation.MoreFilters.IsEmpty)
         {
-            filter = Model.Filter.And(operation.MoreFilters.Select(f => queryGuard.Filters.Build(f, operation.DocumentType, context.CancellationToken)).Prepend(filter));
+            filter = Model.Filter.And(operation.MoreFilters.Select(f => builder.Build(f, operation.DocumentType, context.CancellationToken)).Prepend(filter));
         }
 
         var boundName = operation.CollectionName ?? queryGuard.Collections.GetCollectionName(operation.Collection);
@@ -76,12 +82,19 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
 
         var findings = new List<Diagnostic>();
         findings.AddRange(UnscopedWriteRules.Evaluate(facts));
+        findings.AddRange(EmptyOnSomePathRules.Evaluate(facts));
         findings.AddRange(BroadcastRules.Evaluate(facts));
         foreach (var diagnostic in ApplyPrecedence(findings, declaration))
         {
             context.ReportDiagnostic(diagnostic);
         }
     }
+
+    /// <summary>Only filters that mention a local or call a method need the (cached, but not free) flow analysis.</summary>
+    private static bool NeedsFlow(MongoOperation operation) =>
+        operation.Filter is { } filter
+        && filter.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation
+            || (o is IInvocationOperation { TargetMethod: var method } && method.DeclaringSyntaxReferences.Length > 0));
 
     /// <summary>
     /// One finding per filter (RULES.md): an unscoped write (QG1001-QG1003) is also a broadcast and unscoped by

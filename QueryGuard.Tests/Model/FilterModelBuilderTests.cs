@@ -93,10 +93,13 @@ public class FilterModelBuilderTests
     [InlineData("coll.DeleteMany(x => x.Name.Length > 3);", "Unknown")]
     [InlineData("coll.DeleteMany(x => x.Name == x.WorkspaceId);", "Unknown")]
     // Client-side sub-expressions are folded by the driver before the query is sent (reference §3.4).
-    [InlineData("coll.DeleteMany(x => maybeId == null || x.WorkspaceId == maybeId);", "Or(Client(maybeId == null), Eq(WorkspaceId))")]
-    [InlineData("coll.DeleteMany(x => flag || x.WorkspaceId == id);", "Or(Client(flag), Eq(WorkspaceId))")]
-    [InlineData("coll.DeleteMany(x => flag && x.WorkspaceId == id);", "And(Client(flag), Eq(WorkspaceId))")]
+    [InlineData("coll.DeleteMany(x => maybeId == null || x.WorkspaceId == maybeId);", "Or(Client('maybeId' is null), Eq(WorkspaceId))")]
+    [InlineData("coll.DeleteMany(x => flag || x.WorkspaceId == id);", "Or(Client('flag' is true), Eq(WorkspaceId))")]
+    [InlineData("coll.DeleteMany(x => flag && x.WorkspaceId == id);", "And(Client('flag' is true), Eq(WorkspaceId))")]
     [InlineData("coll.DeleteMany(x => true && x.WorkspaceId == id);", "Eq(WorkspaceId)")]
+    // A null test the compiler proves false folds away like a constant.
+    [InlineData("if (maybeId is null) return; coll.DeleteMany(x => maybeId == null || x.WorkspaceId == maybeId);", "Eq(WorkspaceId)")]
+    [InlineData("coll.DeleteMany(x => id != null && x.WorkspaceId == id);", "Eq(WorkspaceId)")]
     [InlineData("coll.DeleteMany(x => false || x.WorkspaceId == id);", "Eq(WorkspaceId)")]
     [InlineData("coll.DeleteMany(F.Where(x => x.WorkspaceId == id));", "Eq(WorkspaceId)")]
     [InlineData("coll.DeleteMany(new ExpressionFilterDefinition<Workspace>(x => x.Id == id));", "Eq(_id)")]

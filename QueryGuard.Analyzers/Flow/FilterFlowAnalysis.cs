@@ -1,0 +1,579 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using QueryGuard.Model;
+
+namespace QueryGuard.Flow;
+
+/// <summary>The items of a list of filters, as the flow analysis tracks it (never seen by rules).</summary>
+internal sealed record FilterItems(ImmutableArray<FilterNode> Items) : FilterNode
+{
+    public override string ToString() => $"Items({string.Join(", ", Items.Select(i => i.ToString()))})";
+}
+
+/// <summary>
+/// Which filters a variable can hold at each point of one method body: a forward dataflow over Roslyn's control-flow
+/// graph. The value of a filter local (or of a list of filters, or a flow capture) is a bounded set of alternatives,
+/// each with the condition of the branch that produced it, so <c>var f = Empty; if (id != null) f &amp;= Eq(...);</c>
+/// reaches the write as "Eq when 'id' is not null, Empty when 'id' is null". Alternatives are capped, so the
+/// analysis is linear in the size of the method however many branches it has; a graph that does not settle, or a
+/// variable written where the graph cannot follow (a lambda, a finally block, a ref argument), is unknown.
+/// </summary>
+internal sealed class FilterFlowAnalysis
+{
+    internal const int MaxAlternatives = 8;
+    private const int MaxRounds = 12;
+
+    private readonly ControlFlowGraph _graph;
+    private readonly FilterFlowContext _context;
+    private readonly State?[] _entry;
+    private readonly string?[] _blockCondition;
+    private readonly HashSet<ILocalSymbol> _escaped = new(SymbolEqualityComparer.Default);
+    private bool _failed;
+
+    private FilterFlowAnalysis(ControlFlowGraph graph, FilterFlowContext context)
+    {
+        _graph = graph;
+        _context = context;
+        _entry = new State?[graph.Blocks.Length];
+        _blockCondition = new string?[graph.Blocks.Length];
+    }
+
+    /// <summary>How many operations were interpreted: the linear-time test reads it.</summary>
+    public int Transfers { get; private set; }
+
+    public ControlFlowGraph Graph => _graph;
+
+    public static FilterFlowAnalysis Run(ControlFlowGraph graph, FilterFlowContext context)
+    {
+        var analysis = new FilterFlowAnalysis(graph, context);
+        analysis.Solve();
+        return analysis;
+    }
+
+    /// <summary>
+    /// A resolver for the values in force just before the operation written as <paramref name="syntax"/> runs, or
+    /// null when that operation is not in this graph.
+    /// </summary>
+    public IFilterReferenceResolver? ResolverAt(SyntaxNode syntax)
+    {
+        foreach (var block in _graph.Blocks)
+        {
+            for (var i = 0; i < block.Operations.Length; i++)
+            {
+                if (Contains(block.Operations[i], syntax))
+                {
+                    return ResolverBefore(block, i);
+                }
+            }
+
+            if (block.BranchValue is { } branch && Contains(branch, syntax))
+            {
+                return ResolverBefore(block, block.Operations.Length);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The value a helper returns: the union of its return statements' values (used for helper summaries).</summary>
+    public FilterNode? ReturnedValue(ITypeSymbol documentType)
+    {
+        if (_failed)
+        {
+            return null;
+        }
+
+        var paths = ImmutableArray.CreateBuilder<FilterPath>();
+        foreach (var block in _graph.Blocks)
+        {
+            if (block.FallThroughSuccessor?.Semantics != ControlFlowBranchSemantics.Return || block.BranchValue is not { } returned)
+            {
+                continue;
+            }
+
+            var state = Exit(block);
+            if (state is null)
+            {
+                continue;
+            }
+
+            var value = Evaluate(returned, documentType, state, _blockCondition[block.Ordinal]);
+            paths.AddRange(value);
+        }
+
+        return paths.Count == 0 ? null : ToNode(Cap(paths.ToImmutable()));
+    }
+
+    // ---- Solving --------------------------------------------------------------------------------------
+
+    private void Solve()
+    {
+        FindEscapes();
+        ComputeBlockConditions();
+
+        var blocks = _graph.Blocks;
+        _entry[0] = State.Empty;
+        var exits = new State?[blocks.Length];
+        for (var round = 0; ; round++)
+        {
+            _context.CancellationToken.ThrowIfCancellationRequested();
+            if (round == MaxRounds)
+            {
+                _failed = true;
+                return;
+            }
+
+            var changed = false;
+            foreach (var block in blocks)
+            {
+                var entry = block.Ordinal == 0 ? State.Empty : Join(block, exits);
+                if (entry is null)
+                {
+                    continue;
+                }
+
+                _entry[block.Ordinal] = entry;
+                var exit = Transfer(block, entry, block.Operations.Length);
+                if (exits[block.Ordinal] is not { } previous || !previous.SameAs(exit))
+                {
+                    exits[block.Ordinal] = exit;
+                    changed = true;
+                }
+            }
+
+            if (!changed)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The state entering a block: the union of its predecessors' exits. An alternative that only some predecessors
+    /// bring, through a conditional branch, is labelled with that branch's condition. A block with no explicit
+    /// predecessor inside a catch or finally region is entered by an exception edge the graph does not draw: unknown.
+    /// </summary>
+    private State? Join(BasicBlock block, State?[] exits)
+    {
+        if (block.Predecessors.IsEmpty)
+        {
+            return block.EnclosingRegion.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.Filter or ControlFlowRegionKind.Finally
+                or ControlFlowRegionKind.FilterAndHandler or ControlFlowRegionKind.TryAndCatch or ControlFlowRegionKind.TryAndFinally
+                ? State.Unknown
+                : null;
+        }
+
+        var incoming = new List<(State State, ControlFlowBranch Branch)>();
+        foreach (var branch in block.Predecessors)
+        {
+            if (exits[branch.Source.Ordinal] is { } exit)
+            {
+                incoming.Add((exit, branch));
+            }
+        }
+
+        if (incoming.Count == 0)
+        {
+            return null;
+        }
+
+        if (incoming.Count == 1)
+        {
+            return incoming[0].State;
+        }
+
+        if (incoming.Any(i => i.State.IsUnknown))
+        {
+            return State.Unknown;
+        }
+
+        var keys = incoming.SelectMany(i => i.State.Values.Keys).Distinct(KeyComparer.Instance).ToList();
+        var values = ImmutableDictionary.CreateBuilder<object, ImmutableArray<FilterPath>>(KeyComparer.Instance);
+        foreach (var key in keys)
+        {
+            var merged = ImmutableArray.CreateBuilder<FilterPath>();
+            var everywhere = incoming.Where(i => i.State.Values.ContainsKey(key)).Select(i => i.State.Values[key]).ToList();
+            if (everywhere.Count < incoming.Count)
+            {
+                // Assigned on some paths only: unassigned elsewhere (the compiler rejects reading it), keep what is known.
+            }
+
+            foreach (var (state, branch) in incoming)
+            {
+                if (!state.Values.TryGetValue(key, out var alternatives))
+                {
+                    continue;
+                }
+
+                foreach (var alternative in alternatives)
+                {
+                    var sharedByAll = everywhere.Count == incoming.Count && everywhere.All(e => e.Any(a => Key(a) == Key(alternative)));
+                    var label = !sharedByAll && BranchCondition(branch) is { } condition ? condition : alternative.Condition;
+                    merged.Add(alternative with { Condition = label });
+                }
+            }
+
+            values[key] = Cap(merged.ToImmutable());
+        }
+
+        return new State(values.ToImmutable(), false);
+    }
+
+    private State Transfer(BasicBlock block, State state, int count)
+    {
+        if (state.IsUnknown)
+        {
+            return state;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            state = Apply(block.Operations[i], state, _blockCondition[block.Ordinal]);
+        }
+
+        return state;
+    }
+
+    private State? Exit(BasicBlock block) =>
+        _entry[block.Ordinal] is { } entry ? Transfer(block, entry, block.Operations.Length) : null;
+
+    private IFilterReferenceResolver? ResolverBefore(BasicBlock block, int index)
+    {
+        if (_failed || _entry[block.Ordinal] is not { } entry)
+        {
+            return new Resolver(this, State.Unknown);
+        }
+
+        return new Resolver(this, Transfer(block, entry, index));
+    }
+
+    /// <summary>Interprets one operation of a block: assignments, <c>&amp;=</c>/<c>|=</c>, flow captures, <c>list.Add</c>.</summary>
+    private State Apply(IOperation operation, State state, string? condition)
+    {
+        Transfers++;
+        if (operation is IExpressionStatementOperation statement)
+        {
+            operation = statement.Operation;
+        }
+
+        switch (operation)
+        {
+            case IFlowCaptureOperation capture when TrackedType(capture.Value.Type) is { } captureDocument:
+                return state.With(capture.Id, Evaluate(capture.Value, captureDocument, state, condition));
+
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when Tracks(target.Local) is { } document:
+                return state.With(target.Local, IsListType(target.Local.Type)
+                    ? EvaluateList(assignment.Value, document, state, condition)
+                    : Evaluate(assignment.Value, document, state, condition));
+
+            case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target, OperatorKind: BinaryOperatorKind.And or BinaryOperatorKind.Or } compound
+                when Tracks(target.Local) is { } document && !IsListType(target.Local.Type):
+                var isAnd = compound.OperatorKind == BinaryOperatorKind.And;
+                var operand = ToNode(Evaluate(compound.Value, document, state, condition));
+                var before = state.Values.TryGetValue(target.Local, out var current) ? current : Unknown(condition);
+                return state.With(target.Local, Cap(ImmutableArray.CreateRange(before, alternative => new FilterPath(
+                    condition ?? alternative.Condition,
+                    Normalize(isAnd ? Filter.And(alternative.Filter, operand) : Filter.Or(alternative.Filter, operand))))));
+
+            case IInvocationOperation { TargetMethod.Name: "Add", Instance: ILocalReferenceOperation list, Arguments.Length: 1 } add
+                when Tracks(list.Local) is { } listDocument && IsListType(list.Local.Type):
+                var item = ToNode(Evaluate(add.Arguments[0].Value, listDocument, state, condition));
+                var lists = state.Values.TryGetValue(list.Local, out var existing) ? existing : Unknown(condition);
+                return state.With(list.Local, Cap(ImmutableArray.CreateRange(lists, alternative => alternative.Filter is FilterItems items
+                    ? new FilterPath(condition ?? alternative.Condition, new FilterItems(items.Items.Add(item)))
+                    : alternative)));
+        }
+
+        // Any other write to a tracked local (a nested assignment, a call on a list, a ref argument) makes it unknown.
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            if (WrittenLocal(descendant) is { } written && Tracks(written) is not null)
+            {
+                state = state.With(written, Unknown(condition));
+            }
+        }
+
+        return state;
+    }
+
+    private static ILocalSymbol? WrittenLocal(IOperation operation) => operation switch
+    {
+        IAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+        IInvocationOperation { Instance: ILocalReferenceOperation instance } => instance.Local,
+        IArgumentOperation { Parameter.RefKind: not RefKind.None, Value: ILocalReferenceOperation byRef } => byRef.Local,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A value as the user wrote it: the graph lowers lambdas and conditionals (flow captures), while the filter
+    /// builder reads the ordinary operation tree, so each value is read through its own syntax.
+    /// </summary>
+    private IOperation Original(IOperation value) =>
+        _graph.OriginalOperation.SemanticModel?.GetOperation(value.Syntax, _context.CancellationToken) ?? value;
+
+    private ImmutableArray<FilterPath> Evaluate(IOperation value, ITypeSymbol document, State state, string? condition)
+    {
+        var node = _context.Builder.With(new Resolver(this, state)).Build(Original(value), document, _context.CancellationToken);
+        return node is ChoiceFilter choice
+            ? Cap(ImmutableArray.CreateRange(choice.Paths, p => p with { Filter = Normalize(p.Filter) }))
+            : ImmutableArray.Create(new FilterPath(condition ?? string.Empty, Normalize(node)));
+    }
+
+    private ImmutableArray<FilterPath> EvaluateList(IOperation value, ITypeSymbol document, State state, string? condition)
+    {
+        var unwrapped = FilterModelBuilder.Unwrap(Original(value));
+        switch (unwrapped)
+        {
+            case IObjectCreationOperation { Arguments.Length: 0, Initializer: null }:
+                return ImmutableArray.Create(new FilterPath(condition ?? string.Empty, new FilterItems(ImmutableArray<FilterNode>.Empty)));
+            case IObjectCreationOperation { Arguments.Length: 0, Initializer: { } initializer }
+                when initializer.Initializers.All(i => i is IInvocationOperation { Arguments.Length: 1 }):
+                var items = ImmutableArray.CreateRange(initializer.Initializers, i => ToNode(Evaluate(((IInvocationOperation)i).Arguments[0].Value, document, state, condition)));
+                return ImmutableArray.Create(new FilterPath(condition ?? string.Empty, new FilterItems(items)));
+            case ILocalReferenceOperation other when state.Values.TryGetValue(other.Local, out var copied):
+                return copied;
+            default:
+                return Unknown(condition);
+        }
+    }
+
+    // ---- What is tracked ------------------------------------------------------------------------------
+
+    /// <summary>The document type when <paramref name="local"/> holds a filter or a list of filters that is followed.</summary>
+    private ITypeSymbol? Tracks(ILocalSymbol local) => _escaped.Contains(local) ? null : TrackedType(local.Type);
+
+    /// <summary>FilterDefinition&lt;T&gt;, Expression&lt;Func&lt;T, bool&gt;&gt;, BsonDocument, or a list of FilterDefinition&lt;T&gt;.</summary>
+    private ITypeSymbol? TrackedType(ITypeSymbol? type)
+    {
+        var symbols = _context.Builder.Symbols;
+        switch (type)
+        {
+            case INamedTypeSymbol named when Driver.DriverSymbols.Is(named, symbols.FilterDefinition):
+                return named.TypeArguments[0];
+            case INamedTypeSymbol { TypeArguments.Length: 1 } expression when Driver.DriverSymbols.Is(expression, symbols.Expression1)
+                && expression.TypeArguments[0] is INamedTypeSymbol { TypeArguments.Length: 2 } func
+                && func.TypeArguments[1].SpecialType == SpecialType.System_Boolean:
+                return func.TypeArguments[0];
+            case INamedTypeSymbol named when Driver.DriverSymbols.Is(named, symbols.BsonDocument):
+                return named;
+            case INamedTypeSymbol { TypeArguments.Length: 1 } list when IsListType(list)
+                && list.TypeArguments[0] is INamedTypeSymbol element && Driver.DriverSymbols.Is(element, symbols.FilterDefinition):
+                return element.TypeArguments[0];
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsListType(ITypeSymbol type) =>
+        type is INamedTypeSymbol { TypeArguments.Length: 1 } named
+        && named.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.List<T>" or "System.Collections.Generic.IList<T>" or "System.Collections.Generic.ICollection<T>";
+
+    /// <summary>
+    /// Locals written where this graph cannot follow: inside lambdas and local functions (their own graphs), or in a
+    /// finally block (entered by edges the graph does not draw). Their values are unknown everywhere.
+    /// </summary>
+    private void FindEscapes()
+    {
+        foreach (var block in _graph.Blocks)
+        {
+            var inHandler = false;
+            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                inHandler |= region.Kind is ControlFlowRegionKind.Finally or ControlFlowRegionKind.Catch or ControlFlowRegionKind.Filter;
+            }
+
+            foreach (var operation in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
+            {
+                foreach (var descendant in operation.DescendantsAndSelf())
+                {
+                    if (descendant is IFlowAnonymousFunctionOperation lambda)
+                    {
+                        MarkWritten(lambda.Symbol.DeclaringSyntaxReferences);
+                    }
+                    else if (inHandler && WrittenLocal(descendant) is { } written)
+                    {
+                        _escaped.Add(written);
+                    }
+                }
+            }
+        }
+
+        foreach (var localFunction in _graph.LocalFunctions)
+        {
+            MarkWritten(localFunction.DeclaringSyntaxReferences);
+        }
+
+        void MarkWritten(ImmutableArray<SyntaxReference> references)
+        {
+            foreach (var reference in references)
+            {
+                var syntax = reference.GetSyntax(_context.CancellationToken);
+                foreach (var node in syntax.DescendantNodes())
+                {
+                    if (_graph.OriginalOperation.SemanticModel?.GetOperation(node, _context.CancellationToken) is { } written
+                        && WrittenLocal(written) is { } local)
+                    {
+                        _escaped.Add(local);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>For each block reached only through one branch, the words for when that branch is taken.</summary>
+    private void ComputeBlockConditions()
+    {
+        foreach (var block in _graph.Blocks)
+        {
+            if (block.Predecessors.Length != 1)
+            {
+                continue;
+            }
+
+            var branch = block.Predecessors[0];
+            _blockCondition[block.Ordinal] = BranchCondition(branch) ?? (branch.Source.Ordinal < block.Ordinal ? _blockCondition[branch.Source.Ordinal] : null);
+        }
+    }
+
+    private static string? BranchCondition(ControlFlowBranch branch)
+    {
+        var source = branch.Source;
+        if (source.ConditionKind == ControlFlowConditionKind.None || source.BranchValue is null)
+        {
+            return null;
+        }
+
+        var whenTrue = source.ConditionKind == ControlFlowConditionKind.WhenTrue;
+        var taken = branch.IsConditionalSuccessor ? whenTrue : !whenTrue;
+        return ConditionText.Describe(source.BranchValue, taken);
+    }
+
+    // ---- Values ---------------------------------------------------------------------------------------
+
+    private static ImmutableArray<FilterPath> Unknown(string? condition) =>
+        ImmutableArray.Create(new FilterPath(condition ?? string.Empty, Filter.Unknown("assigned where QueryGuard cannot follow")));
+
+    internal static FilterNode ToNode(ImmutableArray<FilterPath> paths) =>
+        paths.Length == 1 ? paths[0].Filter : Filter.Choice(paths);
+
+    /// <summary>Repeated conditions add nothing (<c>f &amp;= Eq(a)</c> in a loop): drop duplicates so loops settle.</summary>
+    private static FilterNode Normalize(FilterNode node) => node switch
+    {
+        AndFilter and => Filter.And(and.Operands.GroupBy(o => o.ToString()).Select(g => g.First())),
+        OrFilter or => Filter.Or(or.Operands.GroupBy(o => o.ToString()).Select(g => g.First())),
+        _ => node,
+    };
+
+    private static string Key(FilterPath path) => path.Condition + "\u0001" + path.Filter;
+
+    /// <summary>
+    /// Distinct alternatives, at most <see cref="MaxAlternatives"/>. When there are more, the ones that matter to the
+    /// rules come first: empty filters, then anything with an Or or a client-side condition.
+    /// </summary>
+    internal static ImmutableArray<FilterPath> Cap(ImmutableArray<FilterPath> paths)
+    {
+        var distinct = paths.GroupBy(Key).Select(g => g.First()).ToList();
+        if (distinct.Count <= MaxAlternatives)
+        {
+            return distinct.Count == paths.Length ? paths : distinct.ToImmutableArray();
+        }
+
+        return distinct.OrderBy(Badness).Take(MaxAlternatives).ToImmutableArray();
+
+        static int Badness(FilterPath path) => path.Filter switch
+        {
+            EmptyFilter => 0,
+            FilterItems { Items.IsEmpty: true } => 0,
+            OrFilter or ClientCondition => 1,
+            UnknownFilter => 3,
+            _ => 2,
+        };
+    }
+
+    private static bool Contains(IOperation operation, SyntaxNode syntax) =>
+        operation.Syntax.Span.Contains(syntax.Span) && operation.DescendantsAndSelf().Any(o => o.Syntax == syntax);
+
+    // ---- State ----------------------------------------------------------------------------------------
+
+    private sealed class State
+    {
+        public static readonly State Empty = new(ImmutableDictionary.Create<object, ImmutableArray<FilterPath>>(KeyComparer.Instance), false);
+
+        /// <summary>Nothing is known (entered through an edge the graph does not draw).</summary>
+        public static readonly State Unknown = new(ImmutableDictionary.Create<object, ImmutableArray<FilterPath>>(KeyComparer.Instance), true);
+
+        public State(ImmutableDictionary<object, ImmutableArray<FilterPath>> values, bool isUnknown)
+        {
+            Values = values;
+            IsUnknown = isUnknown;
+        }
+
+        public ImmutableDictionary<object, ImmutableArray<FilterPath>> Values { get; }
+
+        public bool IsUnknown { get; }
+
+        public State With(object key, ImmutableArray<FilterPath> value) => IsUnknown ? this : new State(Values.SetItem(key, value), false);
+
+        public bool SameAs(State other) =>
+            IsUnknown == other.IsUnknown
+            && Values.Count == other.Values.Count
+            && Values.All(pair => other.Values.TryGetValue(pair.Key, out var theirs) && theirs.Select(Key).SequenceEqual(pair.Value.Select(Key)));
+    }
+
+    private sealed class KeyComparer : IEqualityComparer<object>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public new bool Equals(object? x, object? y) =>
+            x is ISymbol a && y is ISymbol b ? SymbolEqualityComparer.Default.Equals(a, b) : object.Equals(x, y);
+
+        public int GetHashCode(object obj) => obj is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : obj.GetHashCode();
+    }
+
+    /// <summary>Answers the filter builder's questions from one state of this analysis.</summary>
+    private sealed class Resolver : IFilterReferenceResolver
+    {
+        private readonly FilterFlowAnalysis _analysis;
+        private readonly State _state;
+
+        public Resolver(FilterFlowAnalysis analysis, State state)
+        {
+            _analysis = analysis;
+            _state = state;
+        }
+
+        public FilterNode? Resolve(IOperation reference, ITypeSymbol documentType, int depth)
+        {
+            switch (reference)
+            {
+                case ILocalReferenceOperation local when !_state.IsUnknown && _state.Values.TryGetValue(local.Local, out var paths) && paths.All(p => p.Filter is not FilterItems):
+                    return ToNode(paths);
+                case IFlowCaptureReferenceOperation capture when !_state.IsUnknown && _state.Values.TryGetValue(capture.Id, out var captured):
+                    return ToNode(captured);
+                case IInvocationOperation call:
+                    return _analysis._context.Helpers.Summarize(call, _analysis._context.Callers, _analysis._context.CancellationToken);
+                default:
+                    return null;
+            }
+        }
+
+        public ImmutableArray<FilterListPath>? ResolveList(IOperation reference, ITypeSymbol documentType, int depth)
+        {
+            if (_state.IsUnknown
+                || FilterModelBuilder.Unwrap(reference) is not ILocalReferenceOperation local
+                || !_state.Values.TryGetValue(local.Local, out var paths)
+                || paths.Any(p => p.Filter is not FilterItems))
+            {
+                return null;
+            }
+
+            return ImmutableArray.CreateRange(paths, p => new FilterListPath(p.Condition, ((FilterItems)p.Filter).Items));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using QueryGuard.Flow;
+using QueryGuard.Tests.Verification;
+using static QueryGuard.Tests.Rules.ShardingScenario;
+
+namespace QueryGuard.Tests.Rules;
+
+/// <summary>The same flow facts feed the shard-key rules; and the analysis stays linear in the number of branches.</summary>
+public class FlowAnalysisTests
+{
+    private static readonly Verify Broadcast = new(RuleIdentifiers.OperationOmitsShardKey);
+
+    [Theory]
+    [InlineData(
+        "var f = B.Eq(x => x.Name, name); if (ids.Count > 0) { f &= B.Eq(x => x.WorkspaceId, workspaceId); } _boards.Find([|f|]).ToList();",
+        "var f = B.Eq(x => x.Name, name); if (ids.Count > 0) { f &= B.Eq(x => x.Closed, true); } f &= B.Eq(x => x.WorkspaceId, workspaceId); _boards.Find(f).ToList();")]
+    [InlineData(
+        "var f = B.Eq(x => x.Name, name); _boards.Find([|f|]).ToList();",
+        "var f = B.Eq(x => x.WorkspaceId, workspaceId); _boards.Find(f).ToList();")]
+    [InlineData(
+        "var filters = new List<FilterDefinition<Board>> { B.Eq(x => x.Name, name) }; if (from > DateTime.MinValue) filters.Add(B.Eq(x => x.WorkspaceId, workspaceId)); _boards.Find([|B.And(filters)|]).ToList();",
+        "var filters = new List<FilterDefinition<Board>> { B.Eq(x => x.WorkspaceId, workspaceId) }; if (from > DateTime.MinValue) filters.Add(B.Eq(x => x.Name, name)); _boards.Find(B.And(filters)).ToList();")]
+    public async Task FilterBuiltInSteps_ThatNeverGetsTheKey_IsBroadcast_AndOneThatAlwaysDoes_IsNot(string positive, string negative)
+    {
+        await Broadcast.DiagnosticsAsync(Code(positive), config: Config);
+        await Broadcast.NoDiagnosticsAsync(Code(negative), config: Config);
+    }
+
+    [Theory]
+    [InlineData(30)]
+    [InlineData(60)]
+    public async Task ManySequentialIfs_AreAnalysedInLinearTime(int branches)
+    {
+        var (transfers, blocks, reported) = await AnalyseSequentialIfs(branches);
+
+        // Each block is interpreted a bounded number of times (the alternatives per variable are capped), so the work
+        // per block does not grow with the number of branches: 2^branches paths would be ~10^9 at 30.
+        Assert.True(transfers <= blocks * 6, $"{transfers} operations interpreted for {blocks} blocks");
+        Assert.True(reported, "the empty path is still found");
+    }
+
+    [Fact]
+    public async Task DoublingTheBranches_AtMostDoublesTheWork()
+    {
+        var (small, _, _) = await AnalyseSequentialIfs(30);
+        var (large, _, _) = await AnalyseSequentialIfs(60);
+
+        Assert.InRange(large / (double)small, 1.5, 2.5);
+    }
+
+    /// <summary>A method with <paramref name="branches"/> sequential <c>if (cN) f &amp;= Eq(...)</c> before a write.</summary>
+    private static async Task<(int Transfers, int Blocks, bool Reported)> AnalyseSequentialIfs(int branches)
+    {
+        var body = new StringBuilder("var f = W.Empty;\n");
+        for (var i = 0; i < branches; i++)
+        {
+            body.Append($"if (ids.Count > {i}) {{ f &= W.Eq(x => x.Name, ids[{i}]); }}\n");
+        }
+
+        body.Append("_workspaces.DeleteMany(f);\n");
+        var source = Code(body.ToString());
+        var project = TestProject.Create(new[] { source });
+        var compilation = (await project.GetCompilationAsync())!;
+        var tree = compilation.SyntaxTrees.Single();
+        var model = compilation.GetSemanticModel(tree);
+        var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == "Run");
+        var graph = ControlFlowGraph.Create((IMethodBodyOperation)model.GetOperation(method)!);
+
+        var queryGuard = QueryGuardCompilation.TryCreate(compilation, QueryGuard.Configuration.QueryGuardConfiguration.Empty)!;
+        var analysis = queryGuard.Flow.Analyze(graph, CancellationToken.None);
+
+        var call = method.DescendantNodes().OfType<InvocationExpressionSyntax>().Last(i => i.ToString().StartsWith("_workspaces.DeleteMany", StringComparison.Ordinal));
+        var mongo = queryGuard.Operations.Recognize(model.GetOperation(call)!)!;
+        var filter = queryGuard.Filters.With(analysis.ResolverAt(call)).Build(mongo.Filter, mongo.DocumentType);
+        var reported = QueryGuard.Rules.EmptyOnSomePathRules.EmptyWhen(filter) is not null;
+        return (analysis.Transfers, graph.Blocks.Length, reported);
+    }
+}
