@@ -4,9 +4,11 @@
 // </auto-generated>
 //
 // Shard-key and scope-key declarations QueryGuard reads from document classes, as an alternative to
-// queryguard.json. They are internal, so each project gets its own copy and no copy is visible to another
-// project, and [Conditional] keeps every use of them out of the compiled assembly: the attributes are for the
-// analyzer only and add no runtime dependency on QueryGuard. Written as C# 7.3 so every consumer compiles it.
+// queryguard.json. They are internal, so each project gets its own copy, and [Conditional] keeps every use of
+// them out of the compiled assembly: the attributes are for the analyzer only and add no runtime dependency on
+// QueryGuard. With C# compilers that support it (Roslyn 4.14+), QueryGuard.EmbeddedAttributes.cs also marks them
+// [Embedded], so a project that sees another's internals ([InternalsVisibleTo]) does not see its copy (CS0436).
+// Written as C# 7.3 so every consumer compiles it.
 
 namespace QueryGuard
 {
@@ -16,7 +18,7 @@ namespace QueryGuard
     /// </summary>
     [global::System.AttributeUsage(global::System.AttributeTargets.Class | global::System.AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
     [global::System.Diagnostics.Conditional("QUERYGUARD_ATTRIBUTES")]
-    internal sealed class ShardKeyAttribute : global::System.Attribute
+    internal sealed partial class ShardKeyAttribute : global::System.Attribute
     {
         public ShardKeyAttribute(params string[] fields)
         {
@@ -36,7 +38,7 @@ namespace QueryGuard
     /// </summary>
     [global::System.AttributeUsage(global::System.AttributeTargets.Class | global::System.AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
     [global::System.Diagnostics.Conditional("QUERYGUARD_ATTRIBUTES")]
-    internal sealed class ScopeKeyAttribute : global::System.Attribute
+    internal sealed partial class ScopeKeyAttribute : global::System.Attribute
     {
         public ScopeKeyAttribute(string field)
         {
