@@ -165,6 +165,15 @@ public sealed class ConsumerBuildTests
     }
 
     [Fact]
+    public void MissingConfigurationFile_FailsTheBuildWithAClearMessage()
+    {
+        var build = _package.Build("Settings", "-p:QueryGuardConfig=config/missing.json");
+
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Contains("error QGBUILD02: QueryGuardConfig points at 'config/missing.json', which does not exist", build.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Attributes_CompileInProjectsThatSeeEachOthersInternals_AndLeaveNoTraceInMetadata()
     {
         // Lib and App both get the internal attribute definitions, and Lib has [InternalsVisibleTo("App")]:
