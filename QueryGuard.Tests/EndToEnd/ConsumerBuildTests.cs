@@ -240,6 +240,15 @@ public sealed class ConsumerBuildTests
     }
 
     [Fact]
+    public void CompilerOlderThanRoslyn414_GetsTheAttributesWithoutEmbedded()
+    {
+        // The .NET 8 SDK's compiler (Roslyn 4.8, QueryGuard's floor) rejects a project's own EmbeddedAttribute.
+        var evaluation = EvaluateSettings("-p:CompilerApiVersion=roslyn4.8");
+
+        Assert.Equal(new[] { "QueryGuard.Attributes.cs" }, evaluation["Compile"].Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void IncludeAttributesFalse_LeavesTheAttributesOut()
     {
         var evaluation = EvaluateSettings("-p:QueryGuardIncludeAttributes=false");

@@ -59,6 +59,7 @@ public static class DotNetCli
 
         var command = "dotnet " + string.Join(' ', arguments);
         var output = new StringBuilder();
+        // Not disposed: a stream may close after we stop waiting for it (see below) and still signal.
         var streamsClosed = new CountdownEvent(2);
         void Append(string? line)
         {
