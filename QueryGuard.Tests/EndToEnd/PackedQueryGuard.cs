@@ -50,6 +50,12 @@ public sealed class PackedQueryGuard : IDisposable
         Restore = DotNetCli.Run(Root, RestoreTimeout, Environment, "restore", "e2e.slnx", "-tl:off", "-v:m", "-nodeReuse:false");
         if (Restore.ExitCode != 0)
         {
+            // MongoDB.Driver comes from the registry: give a transient network failure one more chance.
+            Restore = DotNetCli.Run(Root, RestoreTimeout, Environment, "restore", "e2e.slnx", "-tl:off", "-v:m", "-nodeReuse:false");
+        }
+
+        if (Restore.ExitCode != 0)
+        {
             throw new InvalidOperationException("Restoring the consumer projects failed: " + Restore);
         }
 
