@@ -81,6 +81,9 @@ internal sealed class QueryGuardConfiguration
 
     public static bool IsConfigurationFile(string path) => string.Equals(System.IO.Path.GetFileName(path), FileName, StringComparison.OrdinalIgnoreCase);
 
+    private static bool SamePath(string a, string b) =>
+        string.Equals(a.Replace('\\', '/'), b.Replace('\\', '/'), StringComparison.OrdinalIgnoreCase);
+
     public static bool IsExportFile(string path) => path.EndsWith(ExportSuffix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Loads the configuration at compilation start; <paramref name="tryGetValue"/> is the start context's cached parse.</summary>
@@ -88,8 +91,15 @@ internal sealed class QueryGuardConfiguration
         AnalyzerOptions options,
         Compilation compilation,
         TryGetCachedValue tryGetValue,
-        CancellationToken cancellationToken) =>
-        Load(options.AdditionalFiles, compilation, (text, provider) => tryGetValue(text, provider, out var file) ? file : null, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        // <QueryGuardConfig>path</QueryGuardConfig> (passed by the package's build props) names the file to read,
+        // whatever its name; without it, the AdditionalFile named queryguard.json is the configuration.
+        options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(ConfigPathProperty, out var configPath);
+        return Load(options.AdditionalFiles, compilation, (text, provider) => tryGetValue(text, provider, out var file) ? file : null, cancellationToken, configPath);
+    }
+
+    public const string ConfigPathProperty = "build_property.QueryGuardConfigPath";
 
     public delegate bool TryGetCachedValue(SourceText text, SourceTextValueProvider<ConfigurationFile> provider, out ConfigurationFile? value);
 
@@ -97,13 +107,15 @@ internal sealed class QueryGuardConfiguration
         ImmutableArray<AdditionalText> additionalFiles,
         Compilation compilation,
         Func<SourceText, SourceTextValueProvider<ConfigurationFile>, ConfigurationFile?> parse,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? configPath = null)
     {
+        configPath = string.IsNullOrWhiteSpace(configPath) ? null : configPath;
         var files = new List<ConfigurationFile>();
         var exports = new List<ConfigurationFile>();
         foreach (var additional in additionalFiles.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
-            var isConfiguration = IsConfigurationFile(additional.Path);
+            var isConfiguration = configPath is null ? IsConfigurationFile(additional.Path) : SamePath(additional.Path, configPath!);
             if (!isConfiguration && !IsExportFile(additional.Path))
             {
                 continue;

@@ -13,11 +13,6 @@ namespace QueryGuard.Tests.EndToEnd;
 [Trait("Category", "EndToEnd")]
 public sealed class ConsumerBuildTests
 {
-    // The tests below that need the rules to report are skipped until the rules exist in this branch; the
-    // assertions already state the expected findings, at their lines, with their severities.
-    private const string WaitingForRules = "waiting for QG1001 (issue 3) and QG2001: the rules report nothing in this branch yet";
-    private const string WaitingForCodeFix = "waiting for QG1001 (issue 3) and its code fix";
-
     private static readonly Regex AnyQueryGuardDiagnostic = new(@": (warning|error|info) QG\d{4}:");
 
     private readonly PackedQueryGuard _package;
@@ -30,7 +25,7 @@ public sealed class ConsumerBuildTests
     private static (string File, int Line, int Column, string Id) BroadcastFind =>
         At(ConsumerProjects.BroadcastFindFilter, RuleIdentifiers.OperationOmitsShardKey);
 
-    [Fact(Skip = WaitingForRules)]
+    [Fact]
     public void DefaultMode_ReportsEachFindingAsAWarningAtItsFilter()
     {
         var build = _package.DefaultBuild;
@@ -39,7 +34,7 @@ public sealed class ConsumerBuildTests
         AssertFindings(build, (UnscopedDelete, "warning"), (BroadcastFind, "warning"));
     }
 
-    [Fact(Skip = WaitingForRules)]
+    [Fact]
     public void StrictMode_FailsTheBuildWithErrors()
     {
         var build = _package.Build("Consumer", "-p:QueryGuardAnalysisMode=strict");
@@ -67,7 +62,7 @@ public sealed class ConsumerBuildTests
         Assert.Contains(packageFolder + "/build/QueryGuard.Attributes.cs", compilerLine, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = WaitingForRules)]
+    [Fact]
     public void EditorConfig_PerRuleSettingsOverrideThePreset()
     {
         var build = WithEditorConfig(
@@ -83,7 +78,7 @@ public sealed class ConsumerBuildTests
         AssertFindings(build, (UnscopedDelete, "warning"));
     }
 
-    [Fact(Skip = WaitingForRules)]
+    [Fact]
     public void EditorConfig_CategorySettingAppliesToEveryRule()
     {
         var build = WithEditorConfig(
@@ -97,7 +92,7 @@ public sealed class ConsumerBuildTests
         AssertFindings(build, (UnscopedDelete, "error"), (BroadcastFind, "error"));
     }
 
-    [Fact(Skip = WaitingForRules)]
+    [Fact]
     public void ErrorLog_WritesSarifWithEveryFindingAndItsHelpLink()
     {
         var build = _package.DefaultBuild;
@@ -135,7 +130,7 @@ public sealed class ConsumerBuildTests
         }
     }
 
-    [Fact(Skip = WaitingForCodeFix)]
+    [Fact]
     public void DotnetFormat_AppliesTheQG1001FixAndTheResultBuilds()
     {
         var storePath = Path.Combine(_package.ProjectDirectory("Fixable"), "Store.cs");

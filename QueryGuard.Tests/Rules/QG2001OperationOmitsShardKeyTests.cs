@@ -72,6 +72,20 @@ public class QG2001OperationOmitsShardKeyTests
         await Verify.NoDiagnosticsAsync(Code(code), config: Config);
 
     [Fact]
+    public async Task ConfigurationFromQueryGuardConfigPath_IsRead_AndOtherwiseNot()
+    {
+        // <QueryGuardConfig> in the project reaches the analyzer as build_property.QueryGuardConfigPath.
+        var named = Verify.Test(Code("_boards.Find([|x => x.Name == name|]);"));
+        named.AdditionalFiles["settings/shards.json"] = Config;
+        named.GlobalConfig = "build_property.QueryGuardConfigPath = /0/settings/shards.json\n";
+        await named.RunAsync();
+
+        var unnamed = Verify.Test(Code("_boards.Find(x => x.Name == name);"));
+        unnamed.AdditionalFiles["settings/shards.json"] = Config;
+        await unnamed.RunAsync();
+    }
+
+    [Fact]
     public async Task WithoutConfiguration_NoDiagnostic() =>
         await Verify.NoDiagnosticsAsync(Code("_boards.Find(x => x.Name == name);"));
 
