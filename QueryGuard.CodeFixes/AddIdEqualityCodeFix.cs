@@ -41,7 +41,7 @@ public sealed class AddIdEqualityCodeFix : QueryGuardCodeFixProvider
         for (var i = 0; i < candidates.Count; i++)
         {
             var value = candidates[i];
-            if (WithIdEquality(model, filter, documentType, idMember, value, context.CancellationToken) is not { } replacement)
+            if (WriteFilterSyntax.WithKeyEqualities(model, filter, documentType, new[] { new KeyValue(idMember, "_id", value) }, context.CancellationToken) is not { } replacement)
             {
                 continue;
             }
@@ -50,53 +50,6 @@ public sealed class AddIdEqualityCodeFix : QueryGuardCodeFixProvider
             context.RegisterCodeFix(
                 CreateAction($"Add '_id' == {value.Text} to the filter", key, ct => ReplaceAsync(context.Document, filter, replacement, ct)),
                 diagnostic);
-        }
-    }
-
-    private static ExpressionSyntax? WithIdEquality(SemanticModel model, ExpressionSyntax filter, ITypeSymbol documentType, ISymbol idMember, ScopeValue value, CancellationToken cancellationToken)
-    {
-        switch (filter)
-        {
-            case LambdaExpressionSyntax { ExpressionBody: { } body } lambda when WriteFilterSyntax.LambdaParameter(lambda) is { } parameter:
-                if (parameter == ValuesInScope.RootName(value.Text))
-                {
-                    return null;
-                }
-
-                var condition = SyntaxFactory.BinaryExpression(
-                    SyntaxKind.LogicalAndExpression,
-                    WriteFilterSyntax.Operand(body, SyntaxKind.LogicalAndExpression),
-                    WriteFilterSyntax.LambdaEquality(parameter, idMember, value));
-                return lambda.WithExpressionBody(condition.WithAdditionalAnnotations(Formatter.Annotation));
-
-            case ObjectCreationExpressionSyntax creation when WriteFilterSyntax.IsBsonDocumentCreation(model, creation, cancellationToken):
-                if (!WriteFilterSyntax.ConvertsToBsonValue(model.Compilation, value.Type)
-                    || creation.Initializer is { } existing && !existing.IsKind(SyntaxKind.CollectionInitializerExpression))
-                {
-                    return null;
-                }
-
-                var element = (InitializerExpressionSyntax)SyntaxFactory.ParseExpression($"new X {{ {{ \"_id\", {value.Text} }} }}")
-                    .DescendantNodes().OfType<InitializerExpressionSyntax>().First(i => i.IsKind(SyntaxKind.ComplexElementInitializerExpression));
-                var initializer = creation.Initializer ?? SyntaxFactory.InitializerExpression(SyntaxKind.CollectionInitializerExpression);
-                return creation
-                    .WithArgumentList(creation.ArgumentList?.WithoutTrailingTrivia())
-                    .WithInitializer(initializer.AddExpressions(element))
-                    .WithAdditionalAnnotations(Formatter.Annotation);
-
-            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "And" } } andCall
-                when model.GetSymbolInfo(andCall, cancellationToken).Symbol is IMethodSymbol { ContainingType.Name: "FilterDefinitionBuilder", Parameters.Length: 1 } andMethod
-                    && andMethod.Parameters[0].IsParams
-                    && andCall.ArgumentList.Arguments.All(a => a.NameColon is null):
-                // And(a, b) written out: one more argument.
-                var added = WriteFilterSyntax.BuildersEq(model, filter.SpanStart, documentType, idMember, value);
-                return andCall.WithArgumentList(andCall.ArgumentList.AddArguments(SyntaxFactory.Argument(added)));
-
-            default:
-                var eq = WriteFilterSyntax.BuildersEq(model, filter.SpanStart, documentType, idMember, value);
-                return SyntaxFactory.BinaryExpression(SyntaxKind.BitwiseAndExpression, WriteFilterSyntax.Operand(filter.WithoutTrivia(), SyntaxKind.BitwiseAndExpression), eq)
-                    .WithTriviaFrom(filter)
-                    .WithAdditionalAnnotations(Formatter.Annotation);
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed record ScopeValue(string Text, ITypeSymbol Type, int Rank);
 /// </summary>
 internal static class ValuesInScope
 {
-    public static IReadOnlyList<ScopeValue> Find(SemanticModel model, int position, ITypeSymbol documentType, ISymbol keyMember)
+    public static IReadOnlyList<ScopeValue> Find(SemanticModel model, int position, ITypeSymbol documentType, ISymbol keyMember, string? storedName = null)
     {
         var keyType = keyMember switch
         {
@@ -31,6 +31,12 @@ internal static class ValuesInScope
         }
 
         var names = AcceptedNames(documentType.Name, keyMember.Name);
+        if (storedName is not null && storedName != "_id")
+        {
+            // The stored name is a name too: a value called idWorkspace fits a member stored as idWorkspace.
+            names.Add(storedName);
+        }
+
         var member = model.GetEnclosingSymbol(position);
         while (member is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
         {
@@ -75,7 +81,13 @@ internal static class ValuesInScope
             var isDocument = InheritsFrom(ownerType, documentType);
             foreach (var property in ownerType.GetMembers().OfType<IPropertySymbol>().Where(p => !p.IsStatic && !p.IsIndexer && p.GetMethod is not null && p.DeclaredAccessibility == Accessibility.Public))
             {
-                var accepted = isDocument ? names : AcceptedNames(documentType.Name, keyMember.Name, includeBare: false);
+                // On another object, a bare Id is some other document's id; a bare WorkspaceId is the same key.
+                var accepted = isDocument ? names : AcceptedNames(documentType.Name, keyMember.Name, includeBare: storedName is not null && storedName != "_id");
+                if (!isDocument && storedName is not null && storedName != "_id")
+                {
+                    accepted.Add(storedName);
+                }
+
                 Consider(owner + "." + property.Name, property.Type, 1, accepted);
             }
         }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -7,6 +8,9 @@ using Microsoft.CodeAnalysis.Formatting;
 using QueryGuard.Driver;
 
 namespace QueryGuard.CodeFixes;
+
+/// <summary>One equality a fix adds: the document member, its stored name, and the value in scope compared with it.</summary>
+internal sealed record KeyValue(ISymbol Member, string StoredName, ScopeValue Value);
 
 /// <summary>What the filter fixes share: the document type and its id member, and key equalities in each filter style.</summary>
 internal static class WriteFilterSyntax
@@ -109,4 +113,67 @@ internal static class WriteFilterSyntax
         && binary.Kind() is SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression or SyntaxKind.LessThanExpression
             or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression
             or SyntaxKind.BitwiseAndExpression;
+
+    /// <summary>
+    /// The filter with equalities on <paramref name="keys"/> added in its own style: <c>&amp;&amp; x.Key == value</c> in a
+    /// lambda, one more argument of a written-out <c>And(...)</c>, one more element of a <c>BsonDocument</c>, else
+    /// <c>&amp; Builders&lt;T&gt;.Filter.Eq(...)</c>. Null when a value cannot be written in that style (it would capture
+    /// the lambda's parameter, or does not convert to a BsonValue).
+    /// </summary>
+    public static ExpressionSyntax? WithKeyEqualities(SemanticModel model, ExpressionSyntax filter, ITypeSymbol documentType, IReadOnlyList<KeyValue> keys, CancellationToken cancellationToken)
+    {
+        switch (filter)
+        {
+            case LambdaExpressionSyntax { ExpressionBody: { } body } lambda when LambdaParameter(lambda) is { } parameter:
+                if (keys.Any(k => parameter == ValuesInScope.RootName(k.Value.Text)))
+                {
+                    return null;
+                }
+
+                ExpressionSyntax condition = Operand(body, SyntaxKind.LogicalAndExpression);
+                foreach (var key in keys)
+                {
+                    condition = SyntaxFactory.BinaryExpression(SyntaxKind.LogicalAndExpression, condition, LambdaEquality(parameter, key.Member, key.Value));
+                }
+
+                return lambda.WithExpressionBody(condition.WithAdditionalAnnotations(Formatter.Annotation));
+
+            case ObjectCreationExpressionSyntax creation when IsBsonDocumentCreation(model, creation, cancellationToken):
+                if (keys.Any(k => !ConvertsToBsonValue(model.Compilation, k.Value.Type))
+                    || creation.Initializer is { } existing && !existing.IsKind(SyntaxKind.CollectionInitializerExpression))
+                {
+                    return null;
+                }
+
+                var initializer = creation.Initializer ?? SyntaxFactory.InitializerExpression(SyntaxKind.CollectionInitializerExpression);
+                foreach (var key in keys)
+                {
+                    var element = SyntaxFactory.ParseExpression($"new X {{ {{ \"{key.StoredName}\", {key.Value.Text} }} }}")
+                        .DescendantNodes().OfType<InitializerExpressionSyntax>().First(i => i.IsKind(SyntaxKind.ComplexElementInitializerExpression));
+                    initializer = initializer.AddExpressions(element);
+                }
+
+                return creation
+                    .WithArgumentList(creation.ArgumentList?.WithoutTrailingTrivia())
+                    .WithInitializer(initializer)
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "And" } } andCall
+                when model.GetSymbolInfo(andCall, cancellationToken).Symbol is IMethodSymbol { ContainingType.Name: "FilterDefinitionBuilder", Parameters.Length: 1 } andMethod
+                    && andMethod.Parameters[0].IsParams
+                    && andCall.ArgumentList.Arguments.All(a => a.NameColon is null):
+                // And(a, b) written out: one more argument per key.
+                return andCall.WithArgumentList(andCall.ArgumentList.AddArguments(
+                    keys.Select(k => SyntaxFactory.Argument(BuildersEq(model, filter.SpanStart, documentType, k.Member, k.Value))).ToArray()));
+
+            default:
+                ExpressionSyntax combined = Operand(filter.WithoutTrivia(), SyntaxKind.BitwiseAndExpression);
+                foreach (var key in keys)
+                {
+                    combined = SyntaxFactory.BinaryExpression(SyntaxKind.BitwiseAndExpression, combined, BuildersEq(model, filter.SpanStart, documentType, key.Member, key.Value));
+                }
+
+                return combined.WithTriviaFrom(filter).WithAdditionalAnnotations(Formatter.Annotation);
+        }
+    }
 }

@@ -92,6 +92,23 @@ internal sealed class ElementNameResolver
         return string.Join(".", parts);
     }
 
+    /// <summary>The property or field of <paramref name="documentType"/> (or a base) stored as <paramref name="storedName"/>.</summary>
+    public ISymbol? FindMemberStoredAs(ITypeSymbol documentType, string storedName)
+    {
+        for (var type = documentType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (IsDataMember(member) && GetElementName(member) == storedName)
+                {
+                    return member;
+                }
+            }
+        }
+
+        return null;
+    }
+
     public bool IsBsonDocument(ITypeSymbol? type) => DriverSymbols.Is(type, _symbols.BsonDocument);
 
     private string Compute(ISymbol member)

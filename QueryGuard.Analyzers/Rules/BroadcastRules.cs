@@ -54,7 +54,8 @@ internal static class BroadcastRules
         {
             return targeting.Reason switch
             {
-                BroadcastReason.NoKeyCondition => facts.Create(Descriptors.OperationOmitsShardKey, operation.DisplayName, facts.CollectionName, key.Display),
+                // The fix adds the leading field: enough for mongos to target.
+                BroadcastReason.NoKeyCondition => facts.Create(Descriptors.OperationOmitsShardKey, facts.KeyProperties(new[] { key.Leading.Path }), operation.DisplayName, facts.CollectionName, key.Display),
                 BroadcastReason.OrBranchWithoutKey => facts.Create(Descriptors.OrBranchOmitsShardKey, operation.DisplayName, facts.CollectionName, key.Display),
                 _ => facts.Create(Descriptors.ShardKeyConditionCannotTarget, operation.DisplayName, facts.CollectionName, targeting.Detail),
             };
@@ -76,8 +77,8 @@ internal static class BroadcastRules
 
     private static Diagnostic UpsertWithoutFullShardKey(OperationFacts facts, ShardKey key)
     {
-        var missing = key.Fields.Where(f => Targeting.Pins(OnlyEqualities(facts.Filter), f.Path) != true).Select(f => $"'{f.Path}'").ToList();
-        var fields = missing.Count == 0 ? key.Display : string.Join(", ", missing);
+        var missingFields = key.Fields.Where(f => Targeting.Pins(OnlyEqualities(facts.Filter), f.Path) != true).Select(f => f.Path).ToList();
+        var fields = missingFields.Count == 0 ? key.Display : string.Join(", ", missingFields.Select(f => $"'{f}'"));
         var version = facts.MinServerVersion;
         var consequence = version is null
             ? "servers before 7.1 reject it, and from 7.1 it runs as a broadcast to every shard"
@@ -85,7 +86,7 @@ internal static class BroadcastRules
                 ? $"servers before 7.1 reject it (minServerVersion is {version.ToString(2)})"
                 : "from 7.1 the server accepts it but runs it as a broadcast to every shard";
         var name = facts.Operation.IsUpsert ? facts.Operation.DisplayName + " (upsert)" : facts.Operation.DisplayName;
-        return facts.Create(Descriptors.UpsertWithoutFullShardKey, name, facts.CollectionName, fields, consequence);
+        return facts.Create(Descriptors.UpsertWithoutFullShardKey, facts.KeyProperties(missingFields), name, facts.CollectionName, fields, consequence);
     }
 
     /// <summary>Exact-key checks count only equalities (and one-element $in), not multi-value $in.</summary>
@@ -104,7 +105,7 @@ internal static class BroadcastRules
         }
 
         return Targeting.Pins(facts.Filter, scopeKey) == false
-            ? facts.Create(Descriptors.WriteDoesNotPinScopeKey, facts.Operation.DisplayName, facts.CollectionName, scopeKey)
+            ? facts.Create(Descriptors.WriteDoesNotPinScopeKey, facts.KeyProperties(new[] { scopeKey }), facts.Operation.DisplayName, facts.CollectionName, scopeKey)
             : null;
     }
 }

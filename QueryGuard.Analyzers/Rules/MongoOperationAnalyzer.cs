@@ -78,7 +78,7 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
         var boundName = operation.CollectionName ?? queryGuard.Collections.GetCollectionName(operation.Collection);
         var declaration = queryGuard.FindDeclaration(boundName, operation.DocumentType);
         var collectionName = boundName ?? declaration?.Name ?? operation.DocumentType.Name;
-        var facts = new OperationFacts(operation, filter, collectionName, declaration, queryGuard.Configuration.MinServerVersion);
+        var facts = new OperationFacts(operation, filter, collectionName, declaration, queryGuard.Configuration.MinServerVersion, queryGuard.Names);
 
         var findings = new List<Diagnostic>();
         findings.AddRange(UnscopedWriteRules.Evaluate(facts));

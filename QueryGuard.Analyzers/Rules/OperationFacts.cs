@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using QueryGuard.Configuration;
 using QueryGuard.Driver;
@@ -9,8 +12,9 @@ namespace QueryGuard.Rules;
 /// <summary>What the rules read about one operation: the operation, its filter model, its collection and what is declared for it.</summary>
 internal sealed class OperationFacts
 {
-    public OperationFacts(MongoOperation operation, FilterNode filter, string collectionName, CollectionDeclaration? declaration = null, Version? minServerVersion = null)
+    public OperationFacts(MongoOperation operation, FilterNode filter, string collectionName, CollectionDeclaration? declaration = null, Version? minServerVersion = null, ElementNameResolver? names = null)
     {
+        Names = names;
         Operation = operation;
         Filter = filter;
         CollectionName = collectionName;
@@ -31,8 +35,31 @@ internal sealed class OperationFacts
     /// <summary>The configured <c>minServerVersion</c>, when set.</summary>
     public Version? MinServerVersion { get; }
 
+    /// <summary>Maps members to stored names, for fixes that need the member behind a key field.</summary>
+    public ElementNameResolver? Names { get; }
+
     public Location Location => Operation.Location;
 
     public Diagnostic Create(DiagnosticDescriptor descriptor, params object[] messageArgs) =>
         Diagnostic.Create(descriptor, Location, messageArgs);
+
+    public Diagnostic Create(DiagnosticDescriptor descriptor, ImmutableDictionary<string, string?> properties, params object[] messageArgs) =>
+        Diagnostic.Create(descriptor, Location, properties, messageArgs);
+
+    /// <summary>
+    /// Diagnostic properties naming the key fields a fix should add: <c>Keys</c> (stored names) and <c>Members</c>
+    /// (the document members stored under them, empty where none is found), comma-separated in the same order.
+    /// </summary>
+    public ImmutableDictionary<string, string?> KeyProperties(IEnumerable<string> storedNames)
+    {
+        var keys = storedNames.ToList();
+        var members = keys.Select(k => Names?.FindMemberStoredAs(Operation.DocumentType, k)?.Name ?? string.Empty);
+        return ImmutableDictionary<string, string?>.Empty
+            .Add(KeysProperty, string.Join(",", keys))
+            .Add(MembersProperty, string.Join(",", members));
+    }
+
+    public const string KeysProperty = "Keys";
+
+    public const string MembersProperty = "Members";
 }
