@@ -390,7 +390,9 @@ internal static class UnscopedWriteRules
             return null;
         }
 
-        if (Identifies(filter, identityKeys) != false)
+        // A declared unique key or the full shard key identifies a document as well as _id does (RULES.md).
+        var keySets = IdentityKeySets(facts, identityKeys);
+        if (IdentifiesBy(filter, keySets) != false)
         {
             return null;
         }
@@ -401,7 +403,42 @@ internal static class UnscopedWriteRules
             ImmutableDictionary<string, string?>.Empty.Add(KeysProperty, string.Join(",", identityKeys)),
             facts.Operation.DisplayName,
             facts.CollectionName,
-            string.Join(" or ", identityKeys.Select(k => "'" + k + "'")));
+            string.Join(" or ", keySets.Select(set => set.Length == 1 ? "'" + set[0] + "'" : "{ " + string.Join(", ", set) + " }")));
+    }
+
+    /// <summary>Each set of fields whose equalities together identify one document: _id, unique keys, the full shard key.</summary>
+    private static ImmutableArray<ImmutableArray<string>> IdentityKeySets(OperationFacts facts, ImmutableArray<string> identityKeys)
+    {
+        var sets = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
+        sets.AddRange(identityKeys.Select(k => ImmutableArray.Create(k)));
+        if (facts.Declaration is { } declaration)
+        {
+            sets.AddRange(declaration.UniqueKeys.Where(k => !k.IsDefaultOrEmpty));
+            if (declaration.ShardKey is { } shardKey && !(shardKey.Fields.Length == 1 && identityKeys.Contains(shardKey.Fields[0].Path)))
+            {
+                sets.Add(ImmutableArray.CreateRange(shardKey.Fields, f => f.Path));
+            }
+        }
+
+        return sets.ToImmutable();
+    }
+
+    /// <summary>True when every field of some key set has an equality; null when an unseen part might decide it.</summary>
+    private static bool? IdentifiesBy(FilterNode filter, ImmutableArray<ImmutableArray<string>> keySets)
+    {
+        var unknown = false;
+        foreach (var set in keySets)
+        {
+            var results = set.Select(field => Identifies(filter, ImmutableArray.Create(field))).ToList();
+            if (results.All(r => r == true))
+            {
+                return true;
+            }
+
+            unknown |= results.All(r => r != false);
+        }
+
+        return unknown ? null : false;
     }
 
     /// <summary>True when a top-level conjunct pins an identity key; null when QueryGuard cannot tell.</summary>
