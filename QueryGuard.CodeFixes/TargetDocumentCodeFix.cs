@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -15,7 +16,7 @@ namespace QueryGuard.CodeFixes;
 /// QG1001: replaces the empty filter with an equality on <c>_id</c> from a value in scope, in the filter's style
 /// (a lambda stays a lambda, a BsonDocument stays a BsonDocument, anything else becomes <c>Builders&lt;T&gt;.Filter.Eq</c>).
 /// A <c>*Many</c> write that then targets one <c>_id</c> becomes the <c>*One</c> write. One action per candidate,
-/// best first; no candidate, no action. (The scope key joins <c>_id</c> when configuration declares it.)
+/// best first; then, when the collection declares a scope key, one action per candidate for it. No candidate, no action.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TargetDocumentCodeFix)), Shared]
 public sealed class TargetDocumentCodeFix : QueryGuardCodeFixProvider
@@ -23,23 +24,50 @@ public sealed class TargetDocumentCodeFix : QueryGuardCodeFixProvider
     /// <summary>Equivalence key of the best candidate's action; Fix All applies each write's best candidate.</summary>
     public const string FilterOnIdKey = RuleIdentifiers.WriteMatchesEveryDocument + ".FilterOnId";
 
+    /// <summary>Equivalence key of the best scope-key candidate's action.</summary>
+    public const string FilterOnScopeKey = RuleIdentifiers.WriteMatchesEveryDocument + ".FilterOnScopeKey";
+
     public override ImmutableArray<string> FixableDiagnosticIds => Ids(RuleIdentifiers.WriteMatchesEveryDocument);
 
     protected override async Task RegisterFixesAsync(CodeFixContext context, Diagnostic diagnostic, SyntaxNode node)
     {
         if (node is not ExpressionSyntax filter
             || await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false) is not { } model
-            || WriteFilterSyntax.DocumentType(model, filter, context.CancellationToken) is not { } documentType
-            || WriteFilterSyntax.IdMember(model.Compilation, documentType) is not { } idMember)
+            || WriteFilterSyntax.DocumentType(model, filter, context.CancellationToken) is not { } documentType)
         {
             return;
         }
 
+        if (WriteFilterSyntax.IdMember(model.Compilation, documentType) is { } idMember)
+        {
+            RegisterIdFixes(context, diagnostic, model, filter, documentType, idMember);
+        }
+
+        // Then the declared scope key: the write stays a multi-document write, within one tenant.
+        if (diagnostic.Properties.TryGetValue(Rules.UnscopedWriteRules.ScopeKeyProperty, out var scopeKey) && scopeKey is not null
+            && diagnostic.Properties.TryGetValue(Rules.UnscopedWriteRules.ScopeMemberProperty, out var scopeMemberName) && scopeMemberName is not null
+            && documentType.GetMembers(scopeMemberName).FirstOrDefault(m => m is IPropertySymbol or IFieldSymbol) is { } scopeMember)
+        {
+            var scopeCandidates = ValuesInScope.Find(model, filter.SpanStart, documentType, scopeMember, scopeKey);
+            for (var i = 0; i < scopeCandidates.Count; i++)
+            {
+                var value = scopeCandidates[i];
+                var replacement = Replacement(model, filter, documentType, scopeMember, scopeKey, value, context.CancellationToken);
+                var key = i == 0 ? FilterOnScopeKey : FilterOnScopeKey + ":" + value.Text;
+                context.RegisterCodeFix(
+                    CreateAction($"Filter on '{scopeKey}' == {value.Text}", key, ct => ApplyAsync(context.Document, filter, replacement, null, null, ct)),
+                    diagnostic);
+            }
+        }
+    }
+
+    private static void RegisterIdFixes(CodeFixContext context, Diagnostic diagnostic, SemanticModel model, ExpressionSyntax filter, ITypeSymbol documentType, ISymbol idMember)
+    {
         var candidates = ValuesInScope.Find(model, filter.SpanStart, documentType, idMember);
         for (var i = 0; i < candidates.Count; i++)
         {
             var value = candidates[i];
-            var replacement = Replacement(model, filter, documentType, idMember, value, context.CancellationToken);
+            var replacement = Replacement(model, filter, documentType, idMember, "_id", value, context.CancellationToken);
             var write = filter.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: ExpressionSyntax operation } } ? operation : null;
             var single = write is null ? null : SingleDocumentWrite(model, write, filter, replacement, context.CancellationToken);
             var title = single is { } one
@@ -52,12 +80,12 @@ public sealed class TargetDocumentCodeFix : QueryGuardCodeFixProvider
         }
     }
 
-    private static ExpressionSyntax Replacement(SemanticModel model, ExpressionSyntax filter, ITypeSymbol documentType, ISymbol idMember, ScopeValue value, CancellationToken cancellationToken)
+    private static ExpressionSyntax Replacement(SemanticModel model, ExpressionSyntax filter, ITypeSymbol documentType, ISymbol keyMember, string storedName, ScopeValue value, CancellationToken cancellationToken)
     {
         if (filter is LambdaExpressionSyntax lambda && WriteFilterSyntax.LambdaParameter(lambda) is { } parameter)
         {
             var name = WriteFilterSyntax.ParameterName(parameter, value);
-            return SyntaxFactory.ParseExpression($"{name} => {WriteFilterSyntax.LambdaEquality(name, idMember, value)}")
+            return SyntaxFactory.ParseExpression($"{name} => {WriteFilterSyntax.LambdaEquality(name, keyMember, value)}")
                 .WithTriviaFrom(filter)
                 .WithAdditionalAnnotations(Formatter.Annotation);
         }
@@ -65,12 +93,12 @@ public sealed class TargetDocumentCodeFix : QueryGuardCodeFixProvider
         if (WriteFilterSyntax.IsBsonDocumentCreation(model, filter, cancellationToken) && WriteFilterSyntax.ConvertsToBsonValue(model.Compilation, value.Type))
         {
             var bsonDocument = ((ObjectCreationExpressionSyntax)filter).Type;
-            return SyntaxFactory.ParseExpression($"new {bsonDocument}(\"_id\", {value.Text})")
+            return SyntaxFactory.ParseExpression($"new {bsonDocument}(\"{storedName}\", {value.Text})")
                 .WithTriviaFrom(filter)
                 .WithAdditionalAnnotations(Formatter.Annotation);
         }
 
-        return WriteFilterSyntax.BuildersEq(model, filter.SpanStart, documentType, idMember, value).WithTriviaFrom(filter);
+        return WriteFilterSyntax.BuildersEq(model, filter.SpanStart, documentType, keyMember, value).WithTriviaFrom(filter);
     }
 
     /// <summary>

@@ -31,6 +31,15 @@ internal static class ValuesInScope
         }
 
         var names = AcceptedNames(documentType.Name, keyMember.Name);
+
+        // workspaceId names Workspace._id only when Workspace has no WorkspaceId member of its own.
+        foreach (var other in documentType.GetMembers().Where(m => m is IPropertySymbol or IFieldSymbol && !SymbolEqualityComparer.Default.Equals(m, keyMember)))
+        {
+            if (!string.Equals(other.Name, keyMember.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                names.Remove(other.Name);
+            }
+        }
         if (storedName is not null && storedName != "_id")
         {
             // The stored name is a name too: a value called idWorkspace fits a member stored as idWorkspace.

@@ -28,6 +28,11 @@ internal static class UnscopedWriteRules
     /// <summary>Diagnostic property: the stored fields that identify a document (QG1001/QG1005), comma-separated.</summary>
     public const string KeysProperty = "Keys";
 
+    /// <summary>Diagnostic properties (QG1001): the declared scope key's stored name and the member stored under it.</summary>
+    public const string ScopeKeyProperty = "ScopeKey";
+
+    public const string ScopeMemberProperty = "ScopeMember";
+
     /// <summary>
     /// The fields whose equality identifies one document. Only <c>_id</c> for now; declared unique keys and the
     /// full shard key come from configuration and will be passed in here.
@@ -92,10 +97,17 @@ internal static class UnscopedWriteRules
             return null;
         }
 
+        // The fix can also target the declared scope key (RULES.md: "_id or the scope key").
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(KeysProperty, string.Join(",", identityKeys));
+        if (facts.Declaration?.ScopeKey is { } scopeKey && facts.Names?.FindMemberStoredAs(facts.Operation.DocumentType, scopeKey) is { } scopeMember)
+        {
+            properties = properties.Add(ScopeKeyProperty, scopeKey).Add(ScopeMemberProperty, scopeMember.Name);
+        }
+
         return Diagnostic.Create(
             Descriptors.WriteMatchesEveryDocument,
             facts.Location,
-            ImmutableDictionary<string, string?>.Empty.Add(KeysProperty, string.Join(",", identityKeys)),
+            properties,
             facts.Operation.DisplayName,
             facts.CollectionName,
             EmptyReason(facts.Operation.Filter));

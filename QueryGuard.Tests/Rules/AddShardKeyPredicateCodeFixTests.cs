@@ -95,3 +95,40 @@ public class AddShardKeyPredicateCodeFixTests
         await test.RunAsync();
     }
 }
+
+/// <summary>QG1001's fix offers the declared scope key after _id (RULES.md: "an equality on _id or the scope key").</summary>
+public class TargetDocumentScopeKeyFixTests
+{
+    [Fact]
+    public async Task EmptyWriteOnAScopedCollection_OffersIdThenScopeKey()
+    {
+        var test = new QueryGuardTest
+        {
+            Source = Code("_workspaces.UpdateMany([|W.Empty|], setWorkspaceName);"),
+            FixedSource = Code("_workspaces.UpdateMany(Builders<Workspace>.Filter.Eq(x => x.WorkspaceId, workspaceId), setWorkspaceName);"),
+            DefaultRuleId = RuleIdentifiers.WriteMatchesEveryDocument,
+            ComparedRuleIds = new[] { RuleIdentifiers.WriteMatchesEveryDocument },
+            CodeFix = new QueryGuard.CodeFixes.TargetDocumentCodeFix(),
+            CodeActionEquivalenceKey = QueryGuard.CodeFixes.TargetDocumentCodeFix.FilterOnScopeKey,
+            ExpectedActionTitles = new[] { "Use UpdateOne on '_id' == id", "Filter on 'workspaceId' == workspaceId" },
+        };
+        test.AdditionalFiles["queryguard.json"] = Config;
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task WithoutAScopeKey_OnlyIdIsOffered()
+    {
+        var test = new QueryGuardTest
+        {
+            Source = Code("_boards.UpdateMany([|B.Empty|], setName);"),
+            FixedSource = Code("_boards.UpdateOne(Builders<Board>.Filter.Eq(x => x.Id, id), setName);"),
+            DefaultRuleId = RuleIdentifiers.WriteMatchesEveryDocument,
+            ComparedRuleIds = new[] { RuleIdentifiers.WriteMatchesEveryDocument },
+            CodeFix = new QueryGuard.CodeFixes.TargetDocumentCodeFix(),
+            ExpectedActionTitles = new[] { "Use UpdateOne on '_id' == id" },
+        };
+        test.AdditionalFiles["queryguard.json"] = Config;
+        await test.RunAsync();
+    }
+}
