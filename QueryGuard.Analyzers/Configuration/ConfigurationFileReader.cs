@@ -43,8 +43,8 @@ public sealed class ConfigurationFile
 /// </summary>
 public static class ConfigurationFileReader
 {
-    private static readonly string[] TopLevelKeys = { "minServerVersion", "elementNameConvention", "collections", "elementNames" };
-    private static readonly string[] CollectionKeys = { "documentType", "shardKey", "scopeKey", "uniqueKeys" };
+    internal static readonly string[] TopLevelKeys = { "minServerVersion", "elementNameConvention", "collections", "elementNames" };
+    internal static readonly string[] CollectionKeys = { "documentType", "shardKey", "scopeKey", "uniqueKeys" };
 
     public static ConfigurationFile Read(string path, SourceText text)
     {

@@ -77,7 +77,17 @@ internal sealed class QueryGuardConfiguration
         return _byType.TryGetValue(TypeName(documentType), out var byType) ? byType : null;
     }
 
-    public static string TypeName(ITypeSymbol type) => type.OriginalDefinition.ToDisplayString(QualifiedName);
+    /// <summary>The name <c>documentType</c> and <c>elementNames</c> use: the metadata name, <c>Namespace.Outer+Inner</c>.</summary>
+    public static string TypeName(ITypeSymbol type)
+    {
+        type = type.OriginalDefinition;
+        if (type.ContainingType is { } outer)
+        {
+            return TypeName(outer) + "+" + type.MetadataName;
+        }
+
+        return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + type.MetadataName : type.MetadataName;
+    }
 
     public static bool IsConfigurationFile(string path) => string.Equals(System.IO.Path.GetFileName(path), FileName, StringComparison.OrdinalIgnoreCase);
 
@@ -244,7 +254,5 @@ internal sealed class QueryGuardConfiguration
 
     private static string Describe(ShardKey key) => "{ " + string.Join(", ", key.Fields.Select(f => f.Path + ": " + (f.Hashed ? "\"hashed\"" : "1"))) + " }";
 
-    private static readonly SymbolDisplayFormat QualifiedName = new(
-        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
-        genericsOptions: SymbolDisplayGenericsOptions.None);
+
 }

@@ -118,7 +118,7 @@ internal sealed class ElementNameResolver
             return "_id";
         }
 
-        var key = member.ContainingType.ToDisplayString(FullyQualifiedWithoutGlobal) + "." + member.Name;
+        var key = Configuration.QueryGuardConfiguration.TypeName(member.ContainingType) + "." + member.Name;
         if (_options.Overrides.TryGetValue(key, out var overridden))
         {
             return overridden;
@@ -213,8 +213,4 @@ internal sealed class ElementNameResolver
         IFieldSymbol f => f.Type,
         _ => null,
     };
-
-    private static readonly SymbolDisplayFormat FullyQualifiedWithoutGlobal = new(
-        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
-        genericsOptions: SymbolDisplayGenericsOptions.None);
 }
