@@ -56,9 +56,10 @@ internal sealed class MongoOperationRecognizer
         var method = invocation.TargetMethod;
         var name = StripAsync(method.Name);
 
-        if (CollectionMethods.TryGetValue(name, out var kind))
+        // Count is both a collection method and a LINQ operator: try the collection first, then fall through.
+        if (CollectionMethods.TryGetValue(name, out var kind) && RecognizeCollectionMethod(invocation, kind, name) is { } collectionOperation)
         {
-            return RecognizeCollectionMethod(invocation, kind, name);
+            return collectionOperation;
         }
 
         if (name == "Match")

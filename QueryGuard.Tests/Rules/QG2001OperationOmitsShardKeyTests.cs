@@ -51,6 +51,15 @@ public class QG2001OperationOmitsShardKeyTests
         await Verify.NoDiagnosticsAsync(Code("_boards.Find(x => x.WorkspaceId == name); _boards.AsQueryable().Where(x => x.WorkspaceId == name).ToList();"), driver, Config);
     }
 
+    [Theory]
+    [InlineData(DriverVersion.V2)]
+    [InlineData(DriverVersion.V3)]
+    public async Task MongoQueryableAsyncPredicates_Report(DriverVersion driver)
+    {
+        await Verify.DiagnosticsAsync(Code("await _boards.AsQueryable().AnyAsync([|x => x.Name == name|]); await _boards.AsQueryable().FirstOrDefaultAsync([|x => x.Closed|]); await _boards.AsQueryable().CountAsync([|x => x.Closed|]); _boards.AsQueryable().Count([|x => x.Closed|]);"), driver, Config);
+        await Verify.NoDiagnosticsAsync(Code("await _boards.AsQueryable().AnyAsync(x => x.WorkspaceId == name); await _boards.AsQueryable().FirstOrDefaultAsync(x => x.WorkspaceId == name); await _boards.AsQueryable().CountAsync(x => x.WorkspaceId == name); _boards.AsQueryable().Count(x => x.WorkspaceId == name);"), driver, Config);
+    }
+
     [Fact]
     public async Task Message_NamesOperationCollectionAndKey()
     {
