@@ -16,6 +16,7 @@ public class QG2001OperationOmitsShardKeyTests
     [InlineData("_boards.CountDocuments([|x => x.Closed|]);", "_boards.CountDocuments(x => x.Closed && x.WorkspaceId == workspaceId);")]
     [InlineData("#pragma warning disable CS0618\n_boards.Count([|x => x.Closed|]);\n#pragma warning restore CS0618", "#pragma warning disable CS0618\n_boards.Count(x => x.WorkspaceId == workspaceId);\n#pragma warning restore CS0618")]
     [InlineData("_boards.Distinct(x => x.Name, [|x => x.Closed|]);", "_boards.Distinct(x => x.Name, x => x.WorkspaceId == workspaceId);")]
+    [InlineData("await _boards.DistinctManyAsync(x => x.Labels, [|x => x.Closed|]);", "await _boards.DistinctManyAsync(x => x.Labels, x => x.WorkspaceId == workspaceId);")]
     [InlineData("_boards.Aggregate().Match([|x => x.Name == name|]);", "_boards.Aggregate().Match(x => x.WorkspaceId == workspaceId);")]
     [InlineData("_boards.AsQueryable().Where([|x => x.Name == name|]).ToList();", "_boards.AsQueryable().Where(x => x.WorkspaceId == workspaceId).ToList();")]
     [InlineData("_boards.AsQueryable().Any([|x => x.Name == name|]);", "_boards.AsQueryable().Any(x => x.WorkspaceId == workspaceId);")]
@@ -92,6 +93,29 @@ public class QG2001OperationOmitsShardKeyTests
         var unnamed = Verify.Test(Code("_boards.Find(x => x.Name == name);"));
         unnamed.AdditionalFiles["settings/shards.json"] = Config;
         await unnamed.RunAsync();
+    }
+
+    [Theory]
+    // _id as the (hashed) shard key: an _id equality targets one shard, anything else does not.
+    [InlineData("_sessions.Find([|x => x.UserId == name|]);", "_sessions.Find(x => x.Id == id);")]
+    [InlineData("_sessions.Find([|x => x.Id != id|]);", "_sessions.Find(x => ids.Contains(x.Id));")]
+    [InlineData("_sessions.DeleteMany([|x => x.UserId == name|]);", "_sessions.DeleteMany(x => x.Id == id && x.UserId == name);")]
+    public async Task IdAsTheShardKey(string positive, string negative)
+    {
+        var config = Config.Replace("\"sessions\": { \"documentType\": \"Trello.Session\" }", "\"sessions\": { \"documentType\": \"Trello.Session\", \"shardKey\": { \"_id\": \"hashed\" } }");
+        Assert.NotEqual(Config, config);
+        var test = new QueryGuardTest { Source = Code(positive), DefaultRuleId = RuleIdentifiers.OperationOmitsShardKey, ComparedRuleIds = new[] { "QG2001", "QG2002" } };
+        test.AdditionalFiles["queryguard.json"] = config;
+        if (positive.Contains("!=", StringComparison.Ordinal))
+        {
+            test.DefaultRuleId = RuleIdentifiers.ShardKeyConditionCannotTarget;
+        }
+
+        await test.RunAsync();
+
+        var twin = new QueryGuardTest { Source = Code(negative), ComparedRuleIds = new[] { "QG2001", "QG2002" } };
+        twin.AdditionalFiles["queryguard.json"] = config;
+        await twin.RunAsync();
     }
 
     [Fact]

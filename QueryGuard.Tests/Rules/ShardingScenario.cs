@@ -35,7 +35,7 @@ internal static class ShardingScenario
         namespace Trello
         {
             public class Workspace { public string Id { get; set; } = ""; public string WorkspaceId { get; set; } = ""; public string Name { get; set; } = ""; public bool Deleted { get; set; } }
-            public class Board { public string Id { get; set; } = ""; public string WorkspaceId { get; set; } = ""; public string Name { get; set; } = ""; public bool Closed { get; set; } public DateTime CreatedAt { get; set; } }
+            public class Board { public string Id { get; set; } = ""; public string WorkspaceId { get; set; } = ""; public string Name { get; set; } = ""; public bool Closed { get; set; } public DateTime CreatedAt { get; set; } public List<string> Labels { get; set; } = new(); }
             public class Membership { public string Id { get; set; } = ""; public string ModelId { get; set; } = ""; public string MemberId { get; set; } = ""; }
             public class Event { public string Id { get; set; } = ""; public string TenantId { get; set; } = ""; public DateTime CreatedAt { get; set; } public string Kind { get; set; } = ""; }
             public class Session { public string Id { get; set; } = ""; public string UserId { get; set; } = ""; }
