@@ -82,22 +82,7 @@ internal sealed class MongoOperationRecognizer
 
     private MongoOperation? RecognizeCollectionMethod(IInvocationOperation invocation, MongoOperationKind kind, string name)
     {
-        var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
-        IOperation? collection;
-        if (DriverSymbols.Is(method.ContainingType, _symbols.MongoCollectionExtensions))
-        {
-            collection = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
-        }
-        else if (_symbols.IsCollection(method.ContainingType, out _))
-        {
-            collection = invocation.Instance;
-        }
-        else
-        {
-            return null;
-        }
-
-        if (collection is null || !_symbols.IsCollection(collection.Type, out var documentType) || documentType is null)
+        if (CollectionOf(invocation) is not var (collection, documentType))
         {
             return null;
         }
@@ -119,6 +104,32 @@ internal sealed class MongoOperationRecognizer
             collectionName: null,
             isUpsert: IsUpsert(Argument(invocation, "options")),
             hasSession: Argument(invocation, "session") is not null);
+    }
+
+    /// <summary>
+    /// The collection a method of <c>IMongoCollection&lt;T&gt;</c> (or a type implementing it) or of
+    /// <c>IMongoCollectionExtensions</c> runs on, with its document type; null for any other method.
+    /// </summary>
+    private (IOperation Collection, ITypeSymbol DocumentType)? CollectionOf(IInvocationOperation invocation)
+    {
+        var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+        IOperation? collection;
+        if (DriverSymbols.Is(method.ContainingType, _symbols.MongoCollectionExtensions))
+        {
+            collection = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+        }
+        else if (_symbols.IsCollection(method.ContainingType, out _))
+        {
+            collection = invocation.Instance;
+        }
+        else
+        {
+            return null;
+        }
+
+        return collection is not null && _symbols.IsCollection(collection.Type, out var documentType) && documentType is not null
+            ? (collection, documentType)
+            : null;
     }
 
     /// <summary><c>coll.Aggregate().Match(f)</c>: only a Match that is the pipeline's first stage decides targeting.</summary>
@@ -145,11 +156,7 @@ internal sealed class MongoOperationRecognizer
             return null;
         }
 
-        var aggregateMethod = (aggregate.TargetMethod.ReducedFrom ?? aggregate.TargetMethod).OriginalDefinition;
-        var collection = DriverSymbols.Is(aggregateMethod.ContainingType, _symbols.MongoCollectionExtensions)
-            ? aggregate.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value
-            : aggregate.Instance;
-        if (collection is null || !_symbols.IsCollection(collection.Type, out var documentType) || documentType is null)
+        if (CollectionOf(aggregate) is not var (collection, documentType))
         {
             return null;
         }
@@ -167,22 +174,7 @@ internal sealed class MongoOperationRecognizer
     /// </summary>
     private MongoOperation? RecognizeAggregate(IInvocationOperation invocation)
     {
-        var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
-        IOperation? collection;
-        if (DriverSymbols.Is(method.ContainingType, _symbols.MongoCollectionExtensions))
-        {
-            collection = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
-        }
-        else if (_symbols.IsCollection(method.ContainingType, out _))
-        {
-            collection = invocation.Instance;
-        }
-        else
-        {
-            return null;
-        }
-
-        if (collection is null || !_symbols.IsCollection(collection.Type, out var documentType) || documentType is null)
+        if (CollectionOf(invocation) is not var (collection, documentType))
         {
             return null;
         }
