@@ -1,0 +1,422 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using QueryGuard.Tests.Verification;
+
+namespace QueryGuard.Tests.Infrastructure;
+
+/// <summary>
+/// The examples of docs/rules/QG*.md are real: every C# block under "## Non-compliant code" and "## Compliant code"
+/// is compiled against the real driver inside the model of docs/rules/README.md (its C# and its queryguard.json,
+/// both read from the README), and QueryGuard is run on it.
+/// <list type="bullet">
+/// <item>Convention: a C# block is the body of the repository class <c>Trello.Data.Examples</c>, which holds the
+/// README's collections as fields (<c>_workspaces</c>, <c>_boards</c>, <c>_memberships</c>); statements appear inside
+/// methods. QG0001's blocks are namespace-level types instead, where <c>{ ... }</c> stands for the README's body of
+/// the class of that name.</item>
+/// <item>A non-compliant block reports the page's rule, every <c>// warning|info QGxxxx: message</c> comment
+/// (continued on following <c>//</c> lines indented by more than one space) is a message QueryGuard reports there,
+/// with the documented severity, at the <c>~~~</c> span above it when there is one, and every finding of the page's
+/// rule in the block has its comment.</item>
+/// <item>A compliant block compiles and reports no finding of the page's rule.</item>
+/// <item>A plain block of <c>warning QGxxxx: ...</c> lines after a sentence naming a <c>"minServerVersion"</c> is what
+/// the C# block before it reports with that setting; QG0001's plain block is what its JSON block reports.</item>
+/// </list>
+/// </summary>
+public class RuleDocumentationExamplesTests
+{
+    private const string ClassName = "Examples";
+    private static readonly Regex DiagnosticComment = new(@"^(?<indent>\s*)//\s*(?<severity>warning|info) (?<id>QG\d{4}): (?<message>.+?)\s*$");
+    private static readonly Regex Continuation = new(@"^\s*//\s{2,}(?<text>[^~\s].*?)\s*$");
+    private static readonly Regex Squiggle = new(@"^\s*//\s*(?<tildes>~+)\s*$");
+    private static readonly Regex OutputLine = new(@"^(?:(?<file>[\w.]+)\((?<line>\d+),(?<column>\d+)\): )?(?<severity>warning|info) (?<id>QG\d{4}): (?<message>.+?)\s*$");
+
+    private static string RulesFolder => Path.Combine(ReferenceAssemblies.RepositoryRoot, "docs", "rules");
+
+    public static TheoryData<string> Pages()
+    {
+        var data = new TheoryData<string>();
+        foreach (var descriptor in Descriptors.All)
+        {
+            data.Add(descriptor.Id);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Readme_HasTheModelAndItsConfiguration()
+    {
+        var model = Model.Value;
+        Assert.Contains("class Workspace", model.Types, StringComparison.Ordinal);
+        Assert.NotEmpty(model.Collections);
+        Assert.Contains("\"collections\"", model.Configuration, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public void EveryPage_HasExamplesOnBothSides(string id)
+    {
+        var page = Page.Read(id);
+        Assert.True(page.Blocks(Side.NonCompliant).Any(b => b.Language is "csharp" or "json"), $"{id}.md has no non-compliant example");
+        Assert.True(page.Blocks(Side.Compliant).Any(b => b.Language is "csharp" or "json"), $"{id}.md has no compliant example");
+    }
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public void EveryDocumentedMessage_HasTheShapeOfItsRulesMessage(string id)
+    {
+        var page = Page.Read(id);
+        foreach (var block in page.Blocks(Side.NonCompliant).Concat(page.Blocks(Side.Compliant)))
+        {
+            foreach (var expected in ExpectedFindings(block))
+            {
+                var descriptor = Descriptors.All.SingleOrDefault(d => d.Id == expected.Id);
+                Assert.True(descriptor is not null, $"{Where(block, expected.Line)}: no rule {expected.Id}");
+                Assert.Equal(SeverityWord(descriptor!.DefaultSeverity), expected.Severity);
+                var format = "^" + Regex.Replace(Regex.Escape(descriptor.MessageFormat.ToString()), @"\\\{\d+}|\{\d+}", ".+") + "$";
+                Assert.True(Regex.IsMatch(expected.Message, format), $"{Where(block, expected.Line)}: '{expected.Message}' is not a {expected.Id} message ({descriptor.MessageFormat})");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task NonCompliantExamples_ReportTheRuleWithTheDocumentedMessages(string id)
+    {
+        var page = Page.Read(id);
+        var reported = 0;
+        CodeBlock? previousCSharp = null;
+        foreach (var block in page.Blocks(Side.NonCompliant))
+        {
+            switch (block.Language)
+            {
+                case "csharp":
+                    var diagnostics = await AnalyzeAsync(id, block, Model.Value.Configuration);
+                    CheckDocumentedFindings(id, block, ExpectedFindings(block), diagnostics, requireAllOfRule: true);
+                    reported += diagnostics.Count(d => d.Id == id);
+                    previousCSharp = block;
+                    break;
+                case "json" when id == RuleIdentifiers.InvalidConfiguration:
+                    var output = page.Blocks(Side.NonCompliant).SkipWhile(b => b != block).Skip(1).FirstOrDefault(b => b.Language == "");
+                    Assert.True(output is not null, $"{Where(block, 0)}: a JSON example needs a plain block with what QueryGuard reports for it");
+                    var configDiagnostics = await AnalyzeAsync(id, block: null, block.Text);
+                    CheckDocumentedFindings(id, output!, ExpectedFindings(output!), configDiagnostics, requireAllOfRule: true);
+                    reported += configDiagnostics.Count(d => d.Id == id);
+                    break;
+                case "" when id != RuleIdentifiers.InvalidConfiguration && ExpectedFindings(block).Any():
+                    var version = Regex.Match(block.Preamble, "\"minServerVersion\": \"(?<v>[0-9.]+)\"");
+                    Assert.True(version.Success && previousCSharp is not null, $"{Where(block, 0)}: a plain block of findings must follow a C# block and a sentence naming its \"minServerVersion\"");
+                    var configuration = Regex.Replace(Model.Value.Configuration, "\"minServerVersion\": \"[0-9.]+\"", $"\"minServerVersion\": \"{version.Groups["v"].Value}\"");
+                    var variant = await AnalyzeAsync(id, previousCSharp, configuration);
+                    CheckDocumentedFindings(id, block, ExpectedFindings(block), variant, requireAllOfRule: true);
+                    break;
+            }
+        }
+
+        Assert.True(reported > 0, $"No non-compliant example of {id}.md reports {id}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task CompliantExamples_DoNotReportTheRule(string id)
+    {
+        var page = Page.Read(id);
+        foreach (var block in page.Blocks(Side.Compliant))
+        {
+            var diagnostics = block.Language switch
+            {
+                "csharp" => await AnalyzeAsync(id, block, Model.Value.Configuration),
+                "json" => await AnalyzeAsync(id, block: null, block.Text),
+                _ => ImmutableArray<Diagnostic>.Empty,
+            };
+
+            var ofRule = diagnostics.Where(d => d.Id == id).ToList();
+            Assert.True(ofRule.Count == 0, $"{Where(block, 0)}: the compliant example reports {id}:\n{Describe(ofRule)}");
+            CheckDocumentedFindings(id, block, ExpectedFindings(block), diagnostics, requireAllOfRule: false);
+        }
+    }
+
+    private static void CheckDocumentedFindings(string id, CodeBlock block, IReadOnlyList<ExpectedFinding> expected, ImmutableArray<Diagnostic> diagnostics, bool requireAllOfRule)
+    {
+        var remaining = diagnostics.ToList();
+        foreach (var finding in expected)
+        {
+            var match = remaining.FirstOrDefault(d => d.Id == finding.Id && d.GetMessage() == finding.Message && At(d, finding));
+            Assert.True(match is not null, $"{Where(block, finding.Line)}: QueryGuard does not report '{finding.Id}: {finding.Message}'{(finding.Span is { } s ? $" at line {s.Line + 1}, column {s.Column + 1}" : "")}. It reports:\n{Describe(diagnostics)}");
+            Assert.Equal(SeverityWord(match!.DefaultSeverity), finding.Severity);
+            remaining.Remove(match);
+        }
+
+        if (requireAllOfRule)
+        {
+            var undocumented = remaining.Where(d => d.Id == id).ToList();
+            Assert.True(undocumented.Count == 0, $"{Where(block, 0)}: findings of {id} with no comment in the example:\n{Describe(undocumented)}");
+        }
+    }
+
+    /// <summary>Where the comment's squiggle (or, for QG0001 output, its file position) says the finding is.</summary>
+    private static bool At(Diagnostic diagnostic, ExpectedFinding finding)
+    {
+        if (finding.Span is not { } span)
+        {
+            return true;
+        }
+
+        var mapped = diagnostic.Location.GetMappedLineSpan();
+        if (finding.File is { } file)
+        {
+            return Path.GetFileName(mapped.Path) == file && mapped.StartLinePosition.Line == span.Line && mapped.StartLinePosition.Character == span.Column;
+        }
+
+        if (mapped.StartLinePosition.Line != span.Line || mapped.StartLinePosition.Character != span.Column)
+        {
+            return false;
+        }
+
+        // A span that goes on to the next line is underlined to the end of its first line.
+        return mapped.EndLinePosition.Line == span.Line
+            ? mapped.EndLinePosition.Character - mapped.StartLinePosition.Character == span.Length
+            : span.Column + span.Length == span.LineLength;
+    }
+
+    private static IReadOnlyList<ExpectedFinding> ExpectedFindings(CodeBlock block)
+    {
+        var findings = new List<ExpectedFinding>();
+        var lines = block.Lines;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (block.Language == "")
+            {
+                var output = OutputLine.Match(lines[i]);
+                if (!output.Success)
+                {
+                    continue;
+                }
+
+                var text = new StringBuilder(output.Groups["message"].Value);
+                while (i + 1 < lines.Count && lines[i + 1].StartsWith("  ", StringComparison.Ordinal) && lines[i + 1].Trim().Length > 0)
+                {
+                    text.Append(' ').Append(lines[++i].Trim());
+                }
+
+                (int Line, int Column, int Length, int LineLength)? at = output.Groups["file"].Success
+                    ? (int.Parse(output.Groups["line"].Value) - 1, int.Parse(output.Groups["column"].Value) - 1, 0, 0)
+                    : null;
+                findings.Add(new ExpectedFinding(output.Groups["id"].Value, output.Groups["severity"].Value, text.ToString(), block.StartLine + i, output.Groups["file"].Success ? output.Groups["file"].Value : null, at));
+                continue;
+            }
+
+            var comment = DiagnosticComment.Match(lines[i]);
+            if (!comment.Success)
+            {
+                continue;
+            }
+
+            var first = i;
+            var message = new StringBuilder(comment.Groups["message"].Value);
+            while (i + 1 < lines.Count && Continuation.Match(lines[i + 1]) is { Success: true } next)
+            {
+                message.Append(' ').Append(next.Groups["text"].Value);
+                i++;
+            }
+
+            (int Line, int Column, int Length, int LineLength)? span = null;
+            if (first >= 2 && Squiggle.Match(lines[first - 1]) is { Success: true } squiggle)
+            {
+                var tildes = squiggle.Groups["tildes"];
+                var code = lines[first - 2].TrimEnd();
+                span = (block.StartLine + first - 2, tildes.Index, tildes.Length, code.Length);
+            }
+
+            findings.Add(new ExpectedFinding(comment.Groups["id"].Value, comment.Groups["severity"].Value, message.ToString(), block.StartLine + first, null, span));
+        }
+
+        return findings;
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string id, CodeBlock? block, string configuration)
+    {
+        var model = Model.Value;
+        var page = $"docs/rules/{id}.md";
+        var source = new StringBuilder();
+        source.AppendLine("using System;");
+        source.AppendLine("using System.Collections.Generic;");
+        source.AppendLine("using System.Diagnostics.CodeAnalysis;");
+        source.AppendLine("using System.Linq;");
+        source.AppendLine("using System.Threading.Tasks;");
+        source.AppendLine("using MongoDB.Bson;");
+        source.AppendLine("using MongoDB.Driver;");
+        source.AppendLine("using QueryGuard;");
+        source.AppendLine("namespace Trello.Data");
+        source.AppendLine("{");
+        var types = model.Types;
+        if (block is not null && id == RuleIdentifiers.InvalidConfiguration)
+        {
+            // Namespace-level types; "{ ... }" is the README's body of the class of that name, which it replaces.
+            var text = block.Text;
+            foreach (Match declared in Regex.Matches(text, @"class (?<name>\w+) \{ \.\.\. \}"))
+            {
+                var name = declared.Groups["name"].Value;
+                var readme = Regex.Match(types, $@"^.*\bclass {name}\b\s*(?<body>\{{.*\}})\s*$", RegexOptions.Multiline);
+                Assert.True(readme.Success, $"{page}: the README model has no class {name}");
+                types = types.Remove(readme.Index, readme.Length);
+                text = text.Replace(declared.Value, $"class {name} {readme.Groups["body"].Value}", StringComparison.Ordinal);
+            }
+
+            source.AppendLine(types);
+            source.AppendLine($"#line {block.StartLine + 1} \"{page}\"");
+            source.AppendLine(text);
+            source.AppendLine("#line default");
+            source.AppendLine(Repository(model, body: null));
+        }
+        else
+        {
+            source.AppendLine(types);
+            source.AppendLine(Repository(model, block is null ? null : $"#line {block.StartLine + 1} \"{page}\"\n{block.Text}\n#line default"));
+        }
+
+        source.AppendLine("}");
+
+        var attributes = File.ReadAllText(Path.Combine(ReferenceAssemblies.RepositoryRoot, "QueryGuard.Package", "build", "QueryGuard.Attributes.cs"));
+        var project = TestProject.Create(
+            new[] { source.ToString(), attributes },
+            additionalFiles: new Dictionary<string, string> { ["queryguard.json"] = configuration });
+        var (compiler, analyzer) = await TestProject.GetDiagnosticsAsync(project);
+        var errors = compiler.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, $"{(block is null ? page + " (JSON example)" : Where(block, 0))} does not compile in the README's model:\n{Describe(errors)}\n\n{source}");
+        return analyzer;
+    }
+
+    private static string Repository(ReadmeModel model, string? body)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"public partial class {ClassName}");
+        text.AppendLine("{");
+        foreach (var (field, type, _) in model.Collections)
+        {
+            text.AppendLine($"    private readonly IMongoCollection<{type}> {field};");
+        }
+
+        text.AppendLine($"    public {ClassName}(IMongoDatabase database)");
+        text.AppendLine("    {");
+        foreach (var (_, _, statement) in model.Collections)
+        {
+            text.AppendLine("        " + statement);
+        }
+
+        text.AppendLine("    }");
+        if (body is not null)
+        {
+            text.AppendLine(body);
+        }
+
+        text.AppendLine("}");
+        return text.ToString();
+    }
+
+    private static string Describe(IEnumerable<Diagnostic> diagnostics)
+    {
+        var lines = diagnostics.Select(d =>
+        {
+            var span = d.Location.GetMappedLineSpan();
+            return $"  {Path.GetFileName(span.Path)}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}-{span.EndLinePosition.Line + 1},{span.EndLinePosition.Character + 1}): {d.Id}: {d.GetMessage()}";
+        }).ToList();
+        return lines.Count == 0 ? "  (nothing)" : string.Join("\n", lines);
+    }
+
+    private static string SeverityWord(DiagnosticSeverity severity) => severity == DiagnosticSeverity.Info ? "info" : severity.ToString().ToLowerInvariant();
+
+    private static string Where(CodeBlock block, int line) => $"docs/rules/{block.Page}.md({(line > 0 ? line : block.StartLine) + 1})";
+
+    private static readonly Lazy<ReadmeModel> Model = new(ReadmeModel.Read);
+
+    private enum Side
+    {
+        NonCompliant,
+        Compliant,
+    }
+
+    private sealed record ExpectedFinding(string Id, string Severity, string Message, int Line, string? File, (int Line, int Column, int Length, int LineLength)? Span);
+
+    /// <summary>A fenced block: its language ("" for a plain fence), its text, and the 0-based line of its first line in the page.</summary>
+    private sealed record CodeBlock(string Page, string Section, string Language, int StartLine, IReadOnlyList<string> Lines, string Preamble)
+    {
+        public string Text => string.Join("\n", Lines);
+    }
+
+    private sealed class Page
+    {
+        private Page(IReadOnlyList<CodeBlock> blocks) => All = blocks;
+
+        public IReadOnlyList<CodeBlock> All { get; }
+
+        public IEnumerable<CodeBlock> Blocks(Side side) =>
+            All.Where(b => b.Section == (side == Side.NonCompliant ? "Non-compliant code" : "Compliant code"));
+
+        public static Page Read(string id) => new(ReadBlocks(id, Path.Combine(RulesFolder, id + ".md")));
+
+        public static IReadOnlyList<CodeBlock> ReadBlocks(string name, string path)
+        {
+            var lines = File.ReadAllLines(path);
+            var blocks = new List<CodeBlock>();
+            var section = string.Empty;
+            var prose = new StringBuilder();
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].StartsWith("## ", StringComparison.Ordinal))
+                {
+                    section = lines[i][3..].Trim();
+                    prose.Clear();
+                    continue;
+                }
+
+                if (!lines[i].StartsWith("```", StringComparison.Ordinal))
+                {
+                    prose.AppendLine(lines[i]);
+                    continue;
+                }
+
+                var language = lines[i][3..].Trim();
+                var start = i + 1;
+                var body = new List<string>();
+                for (i++; i < lines.Length && !lines[i].StartsWith("```", StringComparison.Ordinal); i++)
+                {
+                    body.Add(lines[i]);
+                }
+
+                blocks.Add(new CodeBlock(name, section, language, start, body, prose.ToString()));
+                prose.Clear();
+            }
+
+            return blocks;
+        }
+    }
+
+    /// <summary>The model of docs/rules/README.md: its C# block (types, and the collections it gets) and its queryguard.json.</summary>
+    private sealed record ReadmeModel(string Types, IReadOnlyList<(string Field, string Type, string Statement)> Collections, string Configuration)
+    {
+        public static ReadmeModel Read()
+        {
+            var blocks = Page.ReadBlocks("README", Path.Combine(RulesFolder, "README.md"));
+            var csharp = Assert.Single(blocks, b => b.Language == "csharp");
+            var json = Assert.Single(blocks, b => b.Language == "json");
+
+            // The block mixes type declarations and the statements that get the collections: parse it as a script.
+            var root = CSharpSyntaxTree.ParseText(csharp.Text, new CSharpParseOptions(LanguageVersion.Latest, kind: SourceCodeKind.Script)).GetCompilationUnitRoot();
+            Assert.DoesNotContain(root.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+            var types = string.Join("\n", root.Members.OfType<TypeDeclarationSyntax>().Select(t => t.ToString()));
+            var collections = root.Members.OfType<GlobalStatementSyntax>().Select(s =>
+            {
+                var text = s.ToString().Trim();
+                var match = Regex.Match(text, @"^(?<field>\w+)\s*=\s*database\.GetCollection<(?<type>\w+)>\(""\w+""\);$");
+                Assert.True(match.Success, $"docs/rules/README.md: '{text}' is not 'field = database.GetCollection<T>(\"name\");'");
+                return (match.Groups["field"].Value, match.Groups["type"].Value, text);
+            }).ToList();
+            return new ReadmeModel(types, collections, json.Text);
+        }
+    }
+}
