@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using QueryGuard.Tests.Verification;
@@ -140,6 +142,61 @@ public class RuleDocumentationExamplesTests
         }
     }
 
+    /// <summary>
+    /// The header's "Code fix" row and the section agree with the fixes QueryGuard has, and a C# block after prose
+    /// ending in "becomes:" is what the first action does to the page's first finding in its first non-compliant example.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task CodeFixSection_DescribesTheFixes(string id)
+    {
+        var text = File.ReadAllText(Path.Combine(RulesFolder, id + ".md"));
+        var row = Regex.Match(text, @"^\| Code fix \| (?<value>.+) \|$", RegexOptions.Multiline);
+        Assert.True(row.Success, $"{id}.md has no 'Code fix' row");
+        var section = Regex.Match(text, @"^## Code fix\s+(?<first>\S+)", RegexOptions.Multiline);
+        Assert.True(section.Success, $"{id}.md has no '## Code fix' section");
+        var providers = FixProviders.Where(p => p.FixableDiagnosticIds.Contains(id)).ToList();
+        if (providers.Count == 0)
+        {
+            Assert.True(row.Groups["value"].Value == "No", $"{id} has no code fix, but its page's header says '{row.Groups["value"].Value}'");
+            Assert.True(section.Groups["first"].Value == "No.", $"{id} has no code fix, but its page's section starts '{section.Groups["first"].Value}'");
+            return;
+        }
+
+        Assert.True(row.Groups["value"].Value != "No" && section.Groups["first"].Value != "No.", $"{id} has a code fix ({string.Join(", ", providers.Select(p => p.GetType().Name))}), but its page says No");
+        var page = Page.Read(id);
+        foreach (var block in page.All.Where(b => b.Section == "Code fix" && b.Language == "csharp" && b.Preamble.TrimEnd().EndsWith("becomes:", StringComparison.Ordinal)))
+        {
+            var example = page.Blocks(Side.NonCompliant).First(b => b.Language == "csharp");
+            var (project, diagnostics) = await CompileAsync(id, example, Model.Value.Configuration);
+            var diagnostic = diagnostics.Where(d => d.Id == id).OrderBy(d => d.Location.SourceSpan.Start).First();
+            var document = project.GetDocument(diagnostic.Location.SourceTree)!;
+            var actions = new List<CodeAction>();
+            foreach (var provider in providers)
+            {
+                await provider.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+            }
+
+            Assert.True(actions.Count > 0, $"{Where(block, 0)}: no code action is offered for the first finding of the first example");
+            var operations = await actions[0].GetOperationsAsync(CancellationToken.None);
+            var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
+            var fixedText = (await changed.GetTextAsync()).ToString();
+            var fixedLines = fixedText.Split('\n').Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
+            foreach (var line in block.Lines.Where(l => l.Trim().Length > 0))
+            {
+                Assert.True(fixedLines.Contains(line.Trim()), $"{Where(block, 0)}: '{line.Trim()}' is not in the fixed code ('{actions[0].Title}'):\n{fixedText}");
+            }
+
+            var errors = (await changed.Project.GetCompilationAsync())!.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            Assert.True(errors.Count == 0, $"{Where(block, 0)}: the fixed code does not compile:\n{Describe(errors)}");
+        }
+    }
+
+    private static readonly IReadOnlyList<CodeFixProvider> FixProviders = typeof(QueryGuard.CodeFixes.TargetDocumentCodeFix).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
+        .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
+        .ToList();
+
     private static void CheckDocumentedFindings(string id, CodeBlock block, IReadOnlyList<ExpectedFinding> expected, ImmutableArray<Diagnostic> diagnostics, bool requireAllOfRule)
     {
         var remaining = diagnostics.ToList();
@@ -238,7 +295,10 @@ public class RuleDocumentationExamplesTests
         return findings;
     }
 
-    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string id, CodeBlock? block, string configuration)
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string id, CodeBlock? block, string configuration) =>
+        (await CompileAsync(id, block, configuration)).Diagnostics;
+
+    private static async Task<(Project Project, ImmutableArray<Diagnostic> Diagnostics)> CompileAsync(string id, CodeBlock? block, string configuration)
     {
         var model = Model.Value;
         var page = $"docs/rules/{id}.md";
@@ -288,7 +348,7 @@ public class RuleDocumentationExamplesTests
         var (compiler, analyzer) = await TestProject.GetDiagnosticsAsync(project);
         var errors = compiler.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, $"{(block is null ? page + " (JSON example)" : Where(block, 0))} does not compile in the README's model:\n{Describe(errors)}\n\n{source}");
-        return analyzer;
+        return (project, analyzer);
     }
 
     private static string Repository(ReadmeModel model, string? body)
