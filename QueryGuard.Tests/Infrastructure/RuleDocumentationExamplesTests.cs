@@ -26,6 +26,10 @@ namespace QueryGuard.Tests.Infrastructure;
 /// <item>A compliant block compiles and reports no finding of the page's rule.</item>
 /// <item>A plain block of <c>warning QGxxxx: ...</c> lines after a sentence naming a <c>"minServerVersion"</c> is what
 /// the C# block before it reports with that setting; QG0001's plain block is what its JSON block reports.</item>
+/// <item>"Code fix": the header row and the section say No exactly when no fix provider handles the rule, and a C#
+/// block after "becomes:" is what the first action makes of the first finding.</item>
+/// <item>"Suppressing with a reason": the examples silence a finding that is really there, without a QG0002, and
+/// every <c>[SuppressMessage]</c> names the rule by its title.</item>
 /// </list>
 /// </summary>
 public class RuleDocumentationExamplesTests
@@ -139,6 +143,51 @@ public class RuleDocumentationExamplesTests
             var ofRule = diagnostics.Where(d => d.Id == id).ToList();
             Assert.True(ofRule.Count == 0, $"{Where(block, 0)}: the compliant example reports {id}:\n{Describe(ofRule)}");
             CheckDocumentedFindings(id, block, ExpectedFindings(block), diagnostics, requireAllOfRule: false);
+        }
+    }
+
+    /// <summary>Every <c>[SuppressMessage("QueryGuard", "QGxxxx:Title")]</c> on a page names the rule by its real title.</summary>
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public void SuppressMessageExamples_UseTheRulesTitle(string id)
+    {
+        var text = File.ReadAllText(Path.Combine(RulesFolder, id + ".md"));
+        foreach (Match attribute in Regex.Matches(text, @"SuppressMessage\(""QueryGuard"", ""(?<id>QG\d{4}):(?<title>[^""]*)"""))
+        {
+            var descriptor = Descriptors.All.SingleOrDefault(d => d.Id == attribute.Groups["id"].Value);
+            Assert.True(descriptor is not null, $"{id}.md suppresses an unknown rule: {attribute.Value}");
+            Assert.Equal(descriptor!.Title.ToString(), attribute.Groups["title"].Value);
+        }
+    }
+
+    /// <summary>
+    /// A C# example under "Suppressing with a reason" (other than a lone attribute) compiles, reports neither the
+    /// page's rule nor QG0002, and does report the rule once its <c>#pragma</c> lines and <c>[SuppressMessage]</c> are removed.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task SuppressionExamples_SilenceARealFindingWithAReason(string id)
+    {
+        if (id is RuleIdentifiers.InvalidConfiguration or RuleIdentifiers.SuppressionWithoutReason)
+        {
+            // QG0001's examples are attributes on document types, QG0002's suppress QG0002 around elided code.
+            return;
+        }
+
+        var suppression = new Regex($@"^\s*(#pragma warning (disable|restore) {id}\b|\[SuppressMessage\(""QueryGuard"", ""{id}\b)");
+        var blocks = Page.Read(id).All
+            .Where(b => b.Section == "Suppressing with a reason" && b.Language == "csharp" && b.Lines.Any(suppression.IsMatch) && b.Lines.Any(l => l.Trim().Length > 0 && !suppression.IsMatch(l)))
+            .ToList();
+        Assert.True(blocks.Count > 0, $"{id}.md has no suppression example with code");
+        foreach (var block in blocks)
+        {
+            var diagnostics = await AnalyzeAsync(id, block, Model.Value.Configuration);
+            var left = diagnostics.Where(d => d.Id == id || d.Id == RuleIdentifiers.SuppressionWithoutReason).ToList();
+            Assert.True(left.Count == 0, $"{Where(block, 0)}: the suppression example still reports:\n{Describe(left)}");
+
+            var unsuppressed = block with { Lines = block.Lines.Where(l => !suppression.IsMatch(l)).ToList() };
+            var findings = await AnalyzeAsync(id, unsuppressed, Model.Value.Configuration);
+            Assert.True(findings.Any(d => d.Id == id), $"{Where(block, 0)}: without its suppression the example does not report {id}, so the suppression is not needed:\n{Describe(findings)}");
         }
     }
 
