@@ -58,8 +58,9 @@ public sealed class ConfigurationAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidConfiguration, Where(attribute, type), message));
         }
 
-        // The same collection declared by a file and by attributes must agree.
-        if (declared.Declaration is { ShardKey: { } attributeKey } && queryGuard.Configuration.Find(null, type) is { ShardKey: { } fileKey } fileDeclaration
+        // The same collection declared by a file and by attributes must agree (only a declaration that could be
+        // read: a member that does not exist is already reported above).
+        if (declared.Errors.IsEmpty && declared.Declaration is { ShardKey: { } attributeKey } && queryGuard.Configuration.Find(null, type) is { ShardKey: { } fileKey } fileDeclaration
             && !attributeKey.Equals(fileKey))
         {
             var attribute = type.GetAttributes().First(a => a.AttributeClass?.Name == AttributeDeclarations.ShardKeyAttributeName);

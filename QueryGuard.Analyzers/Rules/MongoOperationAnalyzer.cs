@@ -98,7 +98,7 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// One finding per filter (RULES.md): an unscoped write (QG1001-QG1003) is also a broadcast and unscoped by
-    /// tenant, but the unscoped write is the finding that matters, so QG2001-QG2003 and QG1006 are dropped for it;
+    /// tenant, but the unscoped write is the finding that matters, so QG2001-QG2004 and QG1006 are dropped for it;
     /// and a write missing its scope key does not also get QG2001 when the scope key is the shard key.
     /// </summary>
     internal static IEnumerable<Diagnostic> ApplyPrecedence(IReadOnlyList<Diagnostic> findings, CollectionDeclaration? declaration)
@@ -106,7 +106,8 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
         var unscoped = findings.Any(d => d.Id is RuleIdentifiers.WriteMatchesEveryDocument or RuleIdentifiers.WriteFilterEmptyOnSomePath or RuleIdentifiers.WriteFilterOnlyExcludes);
         var scopeIsShardKey = declaration?.ScopeKey is { } scope && declaration.ShardKey?.Leading.Path == scope
             && findings.Any(d => d.Id == RuleIdentifiers.WriteDoesNotPinScopeKey);
-        return findings.Where(d => !(unscoped && d.Id is RuleIdentifiers.OperationOmitsShardKey or RuleIdentifiers.ShardKeyConditionCannotTarget or RuleIdentifiers.OrBranchOmitsShardKey or RuleIdentifiers.WriteDoesNotPinScopeKey)
+        return findings.Where(d => !(unscoped && d.Id is RuleIdentifiers.OperationOmitsShardKey or RuleIdentifiers.ShardKeyConditionCannotTarget or RuleIdentifiers.OrBranchOmitsShardKey
+                or RuleIdentifiers.UpsertWithoutFullShardKey or RuleIdentifiers.WriteDoesNotPinScopeKey)
             && !(scopeIsShardKey && d.Id == RuleIdentifiers.OperationOmitsShardKey));
     }
 }

@@ -34,8 +34,8 @@ internal static class UnscopedWriteRules
     public const string ScopeMemberProperty = "ScopeMember";
 
     /// <summary>
-    /// The fields whose equality identifies one document. Only <c>_id</c> for now; declared unique keys and the
-    /// full shard key come from configuration and will be passed in here.
+    /// The field whose equality always identifies one document. QG1005 adds the collection's declared unique keys
+    /// and full shard key (<see cref="IdentityKeySets"/>).
     /// </summary>
     public static ImmutableArray<string> IdentityKeys { get; } = ImmutableArray.Create("_id");
 

@@ -153,6 +153,29 @@ public class QG0001InvalidConfigurationTests
     }
 
     [Fact]
+    public async Task AttributeWithATypo_OnADeclaredType_IsReportedOnce()
+    {
+        const string attributes = """
+
+            namespace QueryGuard
+            {
+                internal sealed class ShardKeyAttribute : System.Attribute { public ShardKeyAttribute(params string[] fields) { } public bool Hashed { get; set; } }
+            }
+            namespace Trello
+            {
+                [{|#0:QueryGuard.ShardKey("Nmae")|}]
+                public class Account { public string Id { get; set; } = ""; public string Name { get; set; } = ""; }
+            }
+            """;
+        var config = Valid.Replace("\"collections\": {", "\"collections\": { \"accounts\": { \"documentType\": \"Trello.Account\", \"shardKey\": { \"name\": 1 } },");
+        var test = new QueryGuardTest { Source = Source + attributes, ComparedRuleIds = new[] { RuleIdentifiers.InvalidConfiguration } };
+        test.AdditionalFiles["queryguard.json"] = config;
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic(RuleIdentifiers.InvalidConfiguration).WithLocation(0)
+            .WithMessage("[ShardKey] on 'Account' names 'Nmae', which is not a property or field of 'Account'"));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public async Task AttributeThatConflictsWithTheConfiguration_Reports()
     {
         const string attributes = """

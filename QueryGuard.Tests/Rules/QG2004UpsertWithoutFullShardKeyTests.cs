@@ -48,6 +48,15 @@ public class QG2004UpsertWithoutFullShardKeyTests
     }
 
     [Fact]
+    public async Task AnUnscopedUpsert_IsQG1001Only()
+    {
+        // One finding per filter: the empty filter is what matters, not the missing shard-key fields.
+        var test = new QueryGuardTest { Source = Code("_memberships.UpdateOne({|QG1001:M.Empty|}, setMemberId, new UpdateOptions { IsUpsert = true });"), ComparedRuleIds = new[] { "QG1001", "QG2001", "QG2004" } };
+        test.AdditionalFiles["queryguard.json"] = Config;
+        await test.RunAsync();
+    }
+
+    [Fact]
     public async Task SupersedesTheBroadcastFinding()
     {
         var test = new QueryGuardTest { Source = Code("_boards.FindOneAndUpdate({|QG2004:x => x.Name == name|}, setName);"), ComparedRuleIds = new[] { "QG2001", "QG2002", "QG2003", "QG2004" } };
