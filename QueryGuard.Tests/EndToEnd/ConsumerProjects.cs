@@ -120,12 +120,13 @@ public static class ConsumerProjects
             </configuration>
             """);
 
-        var projects = new[] { "Consumer", "Fixable", "Settings", "Lib", "App" };
+        var projects = new[] { "Consumer", "Fixable", "Baselined", "Settings", "Lib", "App" };
         File.WriteAllText(Path.Combine(root, "e2e.slnx"),
             "<Solution>\n" + string.Concat(projects.Select(p => $"  <Project Path=\"{p}/{p}.csproj\" />\n")) + "</Solution>\n");
 
-        // Consumer: the findings. Fixable: an identical copy that dotnet format may change.
-        foreach (var name in new[] { "Consumer", "Fixable" })
+        // Consumer: the findings. Fixable: an identical copy that dotnet format may change. Baselined: another copy
+        // whose baseline is recorded and whose source is edited (BaselineEndToEndTests).
+        foreach (var name in new[] { "Consumer", "Fixable", "Baselined" })
         {
             var directory = Directory.CreateDirectory(Path.Combine(root, name)).FullName;
             File.WriteAllText(Path.Combine(directory, name + ".csproj"), MongoProject(queryGuardVersion));
@@ -152,6 +153,7 @@ public static class ConsumerProjects
         Directory.CreateDirectory(Path.Combine(settings, "config"));
         File.WriteAllText(Path.Combine(settings, "config", "sharding.json"), StoreConfig);
         File.WriteAllText(Path.Combine(settings, "cluster.shardkeys.json"), """[ { "_id": "app.customers", "key": { "tenantId": 1 } } ]""");
+        File.WriteAllText(Path.Combine(settings, "config", "accepted.json"), """{ "version": 1, "findings": [] }""");
 
         // Lib and App: two projects that both use the attributes, App sees Lib's internals.
         var lib = Directory.CreateDirectory(Path.Combine(root, "Lib")).FullName;
