@@ -63,7 +63,10 @@ namespace QueryGuard.Baseline
 
             var previous = File.Exists(outputPath) ? SarifBaseline.ReadKeys(File.ReadAllText(outputPath)) : new HashSet<(string, string)>();
             var current = entries.Select(e => (e.Rule, e.Fingerprint)).ToHashSet();
-            File.WriteAllText(outputPath, SarifBaseline.Write(entries));
+            // Written beside the target and renamed over it: a reader (or a parallel build) never sees half a file.
+            var temporary = outputPath + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+            File.WriteAllText(temporary, SarifBaseline.Write(entries));
+            File.Move(temporary, outputPath, overwrite: true);
             output.WriteLine($"QueryGuard: recorded {entries.Count} finding(s) in {outputPath} ({current.Count(k => !previous.Contains(k))} new, {previous.Count(k => !current.Contains(k))} no longer found).");
             return 0;
         }

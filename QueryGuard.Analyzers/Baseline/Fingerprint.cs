@@ -28,13 +28,20 @@ internal static class Fingerprint
 
     /// <summary>
     /// The documentation ID of the member that holds the code (<c>M:Ns.Type.Method(System.String)</c>); lambdas
-    /// and local functions count as their enclosing member, so they are not affected by the compiler's numbering.
+    /// and local functions count as their enclosing member, so they are not affected by the compiler's numbering;
+    /// accessors count as their property or event (<c>P:Ns.Type.Name</c>).
     /// </summary>
     public static string MemberId(ISymbol? symbol)
     {
         while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction } && symbol.ContainingSymbol is { } outer)
         {
             symbol = outer;
+        }
+
+        // A property's or event's accessors are written and read as the property or event.
+        if (symbol is IMethodSymbol { AssociatedSymbol: IPropertySymbol or IEventSymbol } accessor)
+        {
+            symbol = accessor.AssociatedSymbol;
         }
 
         return symbol?.GetDocumentationCommentId() ?? string.Empty;

@@ -118,6 +118,22 @@ public sealed class FingerprintTests
     }
 
     [Fact]
+    public async Task FindingsInAccessorsOrFieldInitializers_BelongToThePropertyOrField()
+    {
+        var source = Replace(Original, "    public void Purge(string status) => _orders.DeleteMany(Builders<Order>.Filter.Empty);", """
+                public DeleteResult Purged => _orders.DeleteMany(Builders<Order>.Filter.Empty);
+
+                private static readonly System.Func<IMongoCollection<Order>, DeleteResult> PurgeAll = c => c.DeleteMany(Builders<Order>.Filter.Empty);
+            """);
+
+        var findings = await FindingsAsync(source);
+
+        Assert.Equal(
+            new[] { "F:Shop.Orders.PurgeAll", "P:Shop.Orders.Purged" },
+            findings.Where(f => f.Id == "QG1001").Select(f => f.Member).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task SameRuleOnTheSameFilter_InOneMember_SharesOneFingerprint()
     {
         // The documented limit: identical findings in the same member cannot be told apart.
