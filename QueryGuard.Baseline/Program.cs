@@ -1,7 +1,10 @@
 using QueryGuard.Baseline;
 
 // dotnet QueryGuard.Baseline.dll --output <queryguard.baseline.json> --sarif <log.sarif> [--sarif <log2.sarif>] [--project-dir <dir>]
-// Run by the package's QueryGuardUpdateBaseline target after the compile; see docs/baseline.md.
+//                                [--part <this-framework.json> --merge <framework1.json> --merge <framework2.json> ...]
+// Run by the package's QueryGuardUpdateBaseline target after the compile; see docs/baseline.md. A project with several
+// target frameworks compiles once per framework: each compile stores its findings in its --part and the baseline is
+// the union of the parts of every framework the project targets (--merge), written under a lock.
 return BaselineTool.Run(args, Console.Out, Console.Error);
 
 namespace QueryGuard.Baseline
@@ -13,6 +16,8 @@ namespace QueryGuard.Baseline
             var sarifPaths = new List<string>();
             string? outputPath = null;
             string? projectDirectory = null;
+            string? partPath = null;
+            var mergePaths = new List<string>();
             for (var i = 0; i < args.Count; i++)
             {
                 var value = i + 1 < args.Count ? args[i + 1] : null;
@@ -28,6 +33,14 @@ namespace QueryGuard.Baseline
                         break;
                     case "--project-dir" when value is not null:
                         projectDirectory = value;
+                        i++;
+                        break;
+                    case "--part" when value is not null:
+                        partPath = value;
+                        i++;
+                        break;
+                    case "--merge" when value is not null:
+                        mergePaths.Add(value);
                         i++;
                         break;
                     default:
@@ -61,14 +74,57 @@ namespace QueryGuard.Baseline
                 return Fail(error, $"cannot read the compiler's error log: {e.Message}; the baseline was not changed");
             }
 
+            if (partPath is null)
+            {
+                Replace(outputPath, entries, output);
+                return 0;
+            }
+
+            // One framework of several: keep this compile's findings, then rewrite the baseline from every
+            // framework's latest findings. The lock serialises the frameworks' compiles, which run in parallel; the
+            // last one to finish sees every part of this build.
+            WriteAtomically(partPath, SarifBaseline.Write(entries));
+            // The lock file stays next to the parts (in obj/): deleting it on close would let two builds lock two files.
+            using (AcquireLock(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(partPath))!, "queryguard.baseline.lock")))
+            {
+                var merged = mergePaths.Append(partPath).Distinct(StringComparer.Ordinal).Where(File.Exists)
+                    .SelectMany(path => SarifBaseline.ReadEntries(File.ReadAllText(path)));
+                Replace(outputPath, SarifBaseline.Normalize(merged), output);
+            }
+
+            return 0;
+        }
+
+        private static void Replace(string outputPath, IReadOnlyList<BaselineEntry> entries, TextWriter output)
+        {
             var previous = File.Exists(outputPath) ? SarifBaseline.ReadKeys(File.ReadAllText(outputPath)) : new HashSet<(string, string)>();
             var current = entries.Select(e => (e.Rule, e.Fingerprint)).ToHashSet();
-            // Written beside the target and renamed over it: a reader (or a parallel build) never sees half a file.
-            var temporary = outputPath + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-            File.WriteAllText(temporary, SarifBaseline.Write(entries));
-            File.Move(temporary, outputPath, overwrite: true);
+            WriteAtomically(outputPath, SarifBaseline.Write(entries));
             output.WriteLine($"QueryGuard: recorded {entries.Count} finding(s) in {outputPath} ({current.Count(k => !previous.Contains(k))} new, {previous.Count(k => !current.Contains(k))} no longer found).");
-            return 0;
+        }
+
+        /// <summary>Written beside the target and renamed over it: a reader (or a parallel build) never sees half a file.</summary>
+        private static void WriteAtomically(string path, string content)
+        {
+            var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+            File.WriteAllText(temporary, content);
+            File.Move(temporary, path, overwrite: true);
+        }
+
+        private static FileStream AcquireLock(string path)
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (true)
+            {
+                try
+                {
+                    return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                }
+                catch (IOException) when (DateTime.UtcNow < deadline)
+                {
+                    Thread.Sleep(100);
+                }
+            }
         }
 
         private static int Fail(TextWriter error, string message)

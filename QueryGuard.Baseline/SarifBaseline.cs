@@ -48,6 +48,12 @@ internal static class SarifBaseline
             }
         }
 
+        return Normalize(entries);
+    }
+
+    /// <summary>One entry per (rule, fingerprint), sorted by rule, member and fingerprint: the order of the file.</summary>
+    public static IReadOnlyList<BaselineEntry> Normalize(IEnumerable<BaselineEntry> entries)
+    {
         return entries
             .OrderBy(e => e.Rule, StringComparer.Ordinal)
             .ThenBy(e => e.Member, StringComparer.Ordinal)
@@ -123,9 +129,13 @@ internal static class SarifBaseline
     }
 
     /// <summary>The (rule, fingerprint) pairs of an existing baseline, to report what changed; empty when unreadable.</summary>
-    public static IReadOnlySet<(string Rule, string Fingerprint)> ReadKeys(string baselineJson)
+    public static IReadOnlySet<(string Rule, string Fingerprint)> ReadKeys(string baselineJson) =>
+        ReadEntries(baselineJson).Select(e => (e.Rule, e.Fingerprint)).ToHashSet();
+
+    /// <summary>The entries of a baseline (or of one framework's part); empty when unreadable.</summary>
+    public static IReadOnlyList<BaselineEntry> ReadEntries(string baselineJson)
     {
-        var keys = new HashSet<(string, string)>();
+        var entries = new List<BaselineEntry>();
         try
         {
             using var document = JsonDocument.Parse(baselineJson, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
@@ -133,7 +143,7 @@ internal static class SarifBaseline
             {
                 if (String(finding, "rule") is { } rule && String(finding, "fingerprint") is { } fingerprint)
                 {
-                    keys.Add((rule, fingerprint));
+                    entries.Add(new BaselineEntry(rule, fingerprint, String(finding, "member") ?? "", String(finding, "file") ?? "", String(finding, "message") ?? ""));
                 }
             }
         }
@@ -142,7 +152,7 @@ internal static class SarifBaseline
             // A broken baseline is replaced whole.
         }
 
-        return keys;
+        return entries;
     }
 
     private static IEnumerable<JsonElement> Array(JsonElement element, string name) =>

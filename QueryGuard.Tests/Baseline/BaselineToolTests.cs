@@ -107,6 +107,34 @@ public sealed class BaselineToolTests : IDisposable
         Assert.Contains("eeeeeeeeeeeeeeee", written, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Run_ForOneFrameworkOfSeveral_WritesItsPart_AndTheUnionOfAllParts()
+    {
+        var baseline = ProjectFile("queryguard.baseline.json");
+        var net8 = ProjectFile("queryguard.baseline.net8.0.json");
+        var net10 = ProjectFile("queryguard.baseline.net10.0.json");
+        File.WriteAllText(net8, SarifBaseline.Write(new[]
+        {
+            new BaselineEntry("QG1001", "aaaaaaaaaaaaaaaa", "M:Shop.Orders.Purge", "Orders.cs", "in both"),
+            new BaselineEntry("QG2001", "ffffffffffffffff", "M:Shop.Orders.Net8Only", "Orders.cs", "only on net8.0"),
+        }));
+        var sarif = ProjectFile("build.sarif");
+        File.WriteAllText(sarif, Sarif(
+            Result("QG1001", "aaaaaaaaaaaaaaaa", "M:Shop.Orders.Purge", "Orders.cs", "in both"),
+            Result("QG1003", "eeeeeeeeeeeeeeee", "M:Shop.Orders.Net10Only", "Orders.cs", "only on net10.0")));
+
+        var exitCode = BaselineTool.Run(
+            new[] { "--output", baseline, "--sarif", sarif, "--project-dir", _folder, "--part", net10, "--merge", net8, "--merge", net10 },
+            new StringWriter(),
+            new StringWriter());
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(new[] { "aaaaaaaaaaaaaaaa", "eeeeeeeeeeeeeeee" }, SarifBaseline.ReadEntries(File.ReadAllText(net10)).Select(e => e.Fingerprint));
+        Assert.Equal(
+            new[] { ("QG1001", "aaaaaaaaaaaaaaaa"), ("QG1003", "eeeeeeeeeeeeeeee"), ("QG2001", "ffffffffffffffff") },
+            SarifBaseline.ReadEntries(File.ReadAllText(baseline)).Select(e => (e.Rule, e.Fingerprint)));
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("sarif1")]

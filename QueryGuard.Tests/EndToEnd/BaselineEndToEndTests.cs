@@ -68,6 +68,31 @@ public sealed class BaselineEndToEndTests
     }
 
     [Fact]
+    public void SeveralTargetFrameworks_RecordTheFindingsOfEach()
+    {
+        const string multiTarget = "MultiTarget";
+        var baselinePath = Path.Combine(_package.ProjectDirectory(multiTarget), "queryguard.baseline.json");
+
+        // Each framework compiles in parallel; the baseline is the union of what each reported.
+        var record = _package.Build(multiTarget, UpdateBaseline);
+        Assert.True(record.ExitCode == 0, record.ToString());
+        Assert.Equal(
+            new[] { (RuleIdentifiers.WriteMatchesEveryDocument, "M:Consumer.Store.DeleteAllOnNet10"), (RuleIdentifiers.WriteMatchesEveryDocument, DeleteDocMember) },
+            ReadBaseline(baselinePath));
+
+        var clean = _package.Build(multiTarget);
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+        Assert.False(AnyQueryGuardDiagnostic.IsMatch(clean.Output), clean.ToString());
+
+        // Fixed in the one framework that had it: refreshing drops it.
+        var storePath = Path.Combine(_package.ProjectDirectory(multiTarget), "Store.cs");
+        File.WriteAllText(storePath, File.ReadAllText(storePath).Replace("_docs.DeleteMany(FilterDefinition<Doc>.Empty)", "_docs.DeleteMany(Builders<Doc>.Filter.Eq(x => x.Id, \"x\"))", StringComparison.Ordinal));
+        var refresh = _package.Build(multiTarget, UpdateBaseline);
+        Assert.True(refresh.ExitCode == 0, refresh.ToString());
+        Assert.Equal(new[] { (RuleIdentifiers.WriteMatchesEveryDocument, DeleteDocMember) }, ReadBaseline(baselinePath));
+    }
+
+    [Fact]
     public void BaselineTool_ReadsTheSarifLogOfARealCompile()
     {
         // The SARIF 2.1 log Roslyn writes for Consumer (no baseline): every QueryGuard finding with its fingerprint.
@@ -83,9 +108,11 @@ public sealed class BaselineEndToEndTests
         Assert.StartsWith("DeleteMany on 'docs' matches every document", entries[0].Message, StringComparison.Ordinal);
     }
 
-    private IReadOnlyList<(string Rule, string Member)> ReadBaseline()
+    private IReadOnlyList<(string Rule, string Member)> ReadBaseline() => ReadBaseline(BaselinePath);
+
+    private static IReadOnlyList<(string Rule, string Member)> ReadBaseline(string path)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(BaselinePath));
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
         Assert.Equal(1, document.RootElement.GetProperty("version").GetInt32());
         return document.RootElement.GetProperty("findings").EnumerateArray()
             .Select(f => (f.GetProperty("rule").GetString()!, f.GetProperty("member").GetString()!))

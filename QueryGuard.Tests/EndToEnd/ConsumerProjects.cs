@@ -53,6 +53,30 @@ public static class ConsumerProjects
         }
         """;
 
+    /// <summary>A finding in every target framework and one under <c>#if NET10_0</c>.</summary>
+    public const string MultiTargetSource = """
+        using MongoDB.Driver;
+
+        namespace Consumer;
+
+        public sealed class Doc
+        {
+            public string Id { get; set; } = "";
+        }
+
+        public sealed class Store
+        {
+            private readonly IMongoCollection<Doc> _docs;
+
+            public Store(IMongoDatabase database) => _docs = database.GetCollection<Doc>("docs");
+
+            public DeleteResult DeleteDoc(string id) => _docs.DeleteMany(Builders<Doc>.Filter.Empty);
+        #if NET10_0
+            public DeleteResult DeleteAllOnNet10() => _docs.DeleteMany(FilterDefinition<Doc>.Empty);
+        #endif
+        }
+        """;
+
     /// <summary>Where each finding of <see cref="StoreSource"/> is reported: the filter argument (RULES.md).</summary>
     public const string UnscopedDeleteFilter = "Builders<Doc>.Filter.Empty";
 
@@ -120,7 +144,7 @@ public static class ConsumerProjects
             </configuration>
             """);
 
-        var projects = new[] { "Consumer", "Fixable", "Baselined", "Settings", "Lib", "App" };
+        var projects = new[] { "Consumer", "Fixable", "Baselined", "MultiTarget", "Settings", "Lib", "App" };
         File.WriteAllText(Path.Combine(root, "e2e.slnx"),
             "<Solution>\n" + string.Concat(projects.Select(p => $"  <Project Path=\"{p}/{p}.csproj\" />\n")) + "</Solution>\n");
 
@@ -133,6 +157,11 @@ public static class ConsumerProjects
             File.WriteAllText(Path.Combine(directory, "Store.cs"), StoreSource);
             File.WriteAllText(Path.Combine(directory, "queryguard.json"), StoreConfig);
         }
+
+        // MultiTarget: two target frameworks, one finding in both and one only in net10.0 (BaselineEndToEndTests).
+        var multiTarget = Directory.CreateDirectory(Path.Combine(root, "MultiTarget")).FullName;
+        File.WriteAllText(Path.Combine(multiTarget, "MultiTarget.csproj"), MongoProject(queryGuardVersion).Replace("<TargetFramework>net10.0</TargetFramework>", "<TargetFrameworks>net8.0;net10.0</TargetFrameworks>", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(multiTarget, "Store.cs"), MultiTargetSource);
 
         // Settings: only evaluated, to see which files and presets the package hands to the compiler.
         var settings = Directory.CreateDirectory(Path.Combine(root, "Settings")).FullName;
