@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -19,12 +20,9 @@ internal static class Fingerprint
     /// <summary>The diagnostic property naming the containing member (documentation ID), for readable baselines.</summary>
     public const string MemberProperty = "FingerprintMember";
 
-    /// <summary>Everything but the rule ID, computed once per operation.</summary>
-    public static FingerprintSeed Seed(ISymbol? containingSymbol, string operationName, string collectionName, SyntaxNode filterOrOperation)
-    {
-        var memberId = MemberId(containingSymbol);
-        return new FingerprintSeed(memberId, memberId + "\n" + operationName + "\n" + collectionName + "\n" + NormalizedText(filterOrOperation));
-    }
+    /// <summary>Everything but the rule ID, for one operation; computed only when the operation has a finding.</summary>
+    public static FingerprintSeed Seed(ISymbol? containingSymbol, string operationName, string collectionName, SyntaxNode filterOrOperation) =>
+        new(containingSymbol, operationName, collectionName, filterOrOperation);
 
     /// <summary>
     /// The documentation ID of the member that holds the code (<c>M:Ns.Type.Method(System.String)</c>); lambdas
@@ -81,7 +79,20 @@ internal static class Fingerprint
 }
 
 /// <summary>The rule-independent part of a fingerprint: the containing member and the normalised operation text.</summary>
-internal sealed record FingerprintSeed(string MemberId, string Text)
+internal sealed class FingerprintSeed
 {
-    public string For(string ruleId) => Fingerprint.Hash(ruleId + "\n" + Text);
+    private readonly Lazy<(string MemberId, string Text)> _value;
+
+    public FingerprintSeed(ISymbol? containingSymbol, string operationName, string collectionName, SyntaxNode filterOrOperation)
+    {
+        _value = new Lazy<(string, string)>(() =>
+        {
+            var memberId = Fingerprint.MemberId(containingSymbol);
+            return (memberId, memberId + "\n" + operationName + "\n" + collectionName + "\n" + Fingerprint.NormalizedText(filterOrOperation));
+        });
+    }
+
+    public string MemberId => _value.Value.MemberId;
+
+    public string For(string ruleId) => Fingerprint.Hash(ruleId + "\n" + _value.Value.Text);
 }
