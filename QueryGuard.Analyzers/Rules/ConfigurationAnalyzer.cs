@@ -2,13 +2,14 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using QueryGuard.Baseline;
 using QueryGuard.Configuration;
 using QueryGuard.Driver;
 
 namespace QueryGuard.Rules;
 
 /// <summary>
-/// QG0001: <c>queryguard.json</c>, <c>*.shardkeys.json</c> or a <c>[ShardKey]</c>/<c>[ScopeKey]</c> attribute that
+/// QG0001: <c>queryguard.json</c>, <c>*.shardkeys.json</c>, <c>queryguard.baseline.json</c> or a <c>[ShardKey]</c>/<c>[ScopeKey]</c> attribute that
 /// cannot be used, reported where the problem is written. The offending entry is ignored; the rest still applies.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -23,11 +24,13 @@ public sealed class ConfigurationAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var configuration = QueryGuardConfiguration.Load(start.Options, start.Compilation, start.TryGetValue, start.CancellationToken);
-            if (!configuration.Errors.IsEmpty)
+            // queryguard.baseline.json that cannot be read is reported the same way (its readable entries still apply).
+            var errors = configuration.Errors.AddRange(BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken).Errors);
+            if (!errors.IsEmpty)
             {
                 start.RegisterAdditionalFileAction(file =>
                 {
-                    foreach (var error in configuration.Errors)
+                    foreach (var error in errors)
                     {
                         if (error.Path == file.AdditionalFile.Path)
                         {

@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using QueryGuard.Baseline;
 using QueryGuard.Configuration;
 using QueryGuard.Driver;
 
@@ -46,14 +47,19 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
             var configuration = QueryGuardConfiguration.Load(start.Options, start.Compilation, start.TryGetValue, start.CancellationToken);
             var queryGuard = QueryGuardCompilation.Create(symbols, configuration);
 
+            // A build that records the baseline (-p:QueryGuardUpdateBaseline=true) must see every finding.
+            var baseline = BaselineFile.IsUpdating(start.Options)
+                ? BaselineFile.Empty
+                : BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken);
+
             start.RegisterOperationAction(
-                operationContext => AnalyzeOperation(operationContext, queryGuard),
+                operationContext => AnalyzeOperation(operationContext, queryGuard, baseline),
                 OperationKind.Invocation,
                 OperationKind.ObjectCreation);
         });
     }
 
-    private static void AnalyzeOperation(OperationAnalysisContext context, QueryGuardCompilation queryGuard)
+    private static void AnalyzeOperation(OperationAnalysisContext context, QueryGuardCompilation queryGuard, BaselineFile baseline)
     {
         var operation = queryGuard.Operations.Recognize(context.Operation);
         if (operation is null)
@@ -78,7 +84,8 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
         var boundName = operation.CollectionName ?? queryGuard.Collections.GetCollectionName(operation.Collection);
         var declaration = queryGuard.FindDeclaration(boundName, operation.DocumentType);
         var collectionName = boundName ?? declaration?.Name ?? operation.DocumentType.Name;
-        var facts = new OperationFacts(operation, filter, collectionName, declaration, queryGuard.Configuration.MinServerVersion, queryGuard.Names);
+        var fingerprint = Fingerprint.Seed(context.ContainingSymbol, operation.DisplayName, collectionName, operation.Filter?.Syntax ?? operation.Operation.Syntax);
+        var facts = new OperationFacts(operation, filter, collectionName, declaration, queryGuard.Configuration.MinServerVersion, queryGuard.Names, fingerprint);
 
         var findings = new List<Diagnostic>();
         findings.AddRange(UnscopedWriteRules.Evaluate(facts));
@@ -86,6 +93,12 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
         findings.AddRange(BroadcastRules.Evaluate(facts));
         foreach (var diagnostic in ApplyPrecedence(findings, declaration))
         {
+            // Findings recorded in queryguard.baseline.json are accepted for now (docs/baseline.md).
+            if (baseline.Count > 0 && diagnostic.Properties.TryGetValue(Fingerprint.Property, out var print) && baseline.Contains(diagnostic.Id, print))
+            {
+                continue;
+            }
+
             context.ReportDiagnostic(diagnostic);
         }
     }

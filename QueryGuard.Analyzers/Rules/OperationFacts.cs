@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using QueryGuard.Baseline;
 using QueryGuard.Configuration;
 using QueryGuard.Driver;
 using QueryGuard.Model;
@@ -12,8 +13,9 @@ namespace QueryGuard.Rules;
 /// <summary>What the rules read about one operation: the operation, its filter model, its collection and what is declared for it.</summary>
 internal sealed class OperationFacts
 {
-    public OperationFacts(MongoOperation operation, FilterNode filter, string collectionName, CollectionDeclaration? declaration = null, Version? minServerVersion = null, ElementNameResolver? names = null)
+    public OperationFacts(MongoOperation operation, FilterNode filter, string collectionName, CollectionDeclaration? declaration = null, Version? minServerVersion = null, ElementNameResolver? names = null, FingerprintSeed? fingerprint = null)
     {
+        FingerprintSeed = fingerprint;
         Names = names;
         Operation = operation;
         Filter = filter;
@@ -38,13 +40,26 @@ internal sealed class OperationFacts
     /// <summary>Maps members to stored names, for fixes that need the member behind a key field.</summary>
     public ElementNameResolver? Names { get; }
 
+    /// <summary>Everything of the baseline fingerprint but the rule ID; null in tests that build facts by hand.</summary>
+    public FingerprintSeed? FingerprintSeed { get; }
+
     public Location Location => Operation.Location;
 
+    /// <summary>A finding at the operation's location. Every finding carries its baseline <c>Fingerprint</c> property.</summary>
     public Diagnostic Create(DiagnosticDescriptor descriptor, params object[] messageArgs) =>
-        Diagnostic.Create(descriptor, Location, messageArgs);
+        Create(descriptor, ImmutableDictionary<string, string?>.Empty, messageArgs);
 
-    public Diagnostic Create(DiagnosticDescriptor descriptor, ImmutableDictionary<string, string?> properties, params object[] messageArgs) =>
-        Diagnostic.Create(descriptor, Location, properties, messageArgs);
+    public Diagnostic Create(DiagnosticDescriptor descriptor, ImmutableDictionary<string, string?> properties, params object[] messageArgs)
+    {
+        if (FingerprintSeed is { } seed)
+        {
+            properties = properties
+                .SetItem(Fingerprint.Property, seed.For(descriptor.Id))
+                .SetItem(Fingerprint.MemberProperty, seed.MemberId);
+        }
+
+        return Diagnostic.Create(descriptor, Location, properties, messageArgs);
+    }
 
     /// <summary>
     /// Diagnostic properties naming the key fields a fix should add: <c>Keys</c> (stored names) and <c>Members</c>

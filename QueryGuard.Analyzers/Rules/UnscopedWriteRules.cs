@@ -104,9 +104,8 @@ internal static class UnscopedWriteRules
             properties = properties.Add(ScopeKeyProperty, scopeKey).Add(ScopeMemberProperty, scopeMember.Name);
         }
 
-        return Diagnostic.Create(
+        return facts.Create(
             Descriptors.WriteMatchesEveryDocument,
-            facts.Location,
             properties,
             facts.Operation.DisplayName,
             facts.CollectionName,
@@ -333,9 +332,8 @@ internal static class UnscopedWriteRules
                 continue;
             }
 
-            yield return Diagnostic.Create(
+            yield return facts.Create(
                 Descriptors.WriteComparesWithNull,
-                facts.Location,
                 ImmutableDictionary<string, string?>.Empty.Add(FieldProperty, path).Add(ValueProperty, value.Text),
                 facts.Operation.DisplayName,
                 facts.CollectionName,
@@ -409,9 +407,8 @@ internal static class UnscopedWriteRules
             return null;
         }
 
-        return Diagnostic.Create(
+        return facts.Create(
             Descriptors.SingleWriteDoesNotIdentifyDocument,
-            facts.Location,
             ImmutableDictionary<string, string?>.Empty.Add(KeysProperty, string.Join(",", identityKeys)),
             facts.Operation.DisplayName,
             facts.CollectionName,

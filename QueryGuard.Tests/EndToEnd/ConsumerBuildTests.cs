@@ -214,6 +214,24 @@ public sealed class ConsumerBuildTests
     }
 
     [Fact]
+    public void QueryGuardBaseline_PassesThatFileAndItsPathToTheAnalyzer()
+    {
+        var evaluation = EvaluateSettings("-p:QueryGuardBaseline=config/accepted.json");
+
+        var accepted = Path.Combine(_package.ProjectDirectory("Settings"), "config", "accepted.json");
+        Assert.Contains(accepted, evaluation["AdditionalFiles"]);
+        Assert.Equal(accepted, evaluation.Properties["QueryGuardBaselinePath"]);
+    }
+
+    [Fact]
+    public void UpdatingTheBaseline_UsesTheDefaultPresetInsteadOfStrict()
+    {
+        var evaluation = EvaluateSettings("-p:QueryGuardAnalysisMode=strict", "-p:QueryGuardUpdateBaseline=true");
+
+        Assert.DoesNotContain(evaluation["GlobalAnalyzerConfigFiles"], f => Path.GetFileName(f).StartsWith("QueryGuard.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ConfigurationFileTheProjectAddsItself_IsPassedOnce()
     {
         var evaluation = EvaluateSettings("-p:AddConfigByHand=true");
@@ -252,7 +270,7 @@ public sealed class ConsumerBuildTests
     }
 
     private Evaluation EvaluateSettings(params string[] arguments) =>
-        _package.Evaluate("Settings", ["AdditionalFiles", "Compile", "GlobalAnalyzerConfigFiles"], ["QueryGuardConfigPath", "QueryGuardAnalysisMode"], arguments);
+        _package.Evaluate("Settings", ["AdditionalFiles", "Compile", "GlobalAnalyzerConfigFiles"], ["QueryGuardConfigPath", "QueryGuardAnalysisMode", "QueryGuardBaselinePath"], arguments);
 
     private CommandResult WithEditorConfig(string editorConfig, Func<CommandResult> build)
     {

@@ -53,6 +53,30 @@ public static class ConsumerProjects
         }
         """;
 
+    /// <summary>A finding in every target framework and one under <c>#if NET10_0</c>.</summary>
+    public const string MultiTargetSource = """
+        using MongoDB.Driver;
+
+        namespace Consumer;
+
+        public sealed class Doc
+        {
+            public string Id { get; set; } = "";
+        }
+
+        public sealed class Store
+        {
+            private readonly IMongoCollection<Doc> _docs;
+
+            public Store(IMongoDatabase database) => _docs = database.GetCollection<Doc>("docs");
+
+            public DeleteResult DeleteDoc(string id) => _docs.DeleteMany(Builders<Doc>.Filter.Empty);
+        #if NET10_0
+            public DeleteResult DeleteAllOnNet10() => _docs.DeleteMany(FilterDefinition<Doc>.Empty);
+        #endif
+        }
+        """;
+
     /// <summary>Where each finding of <see cref="StoreSource"/> is reported: the filter argument (RULES.md).</summary>
     public const string UnscopedDeleteFilter = "Builders<Doc>.Filter.Empty";
 
@@ -120,18 +144,24 @@ public static class ConsumerProjects
             </configuration>
             """);
 
-        var projects = new[] { "Consumer", "Fixable", "Settings", "Lib", "App" };
+        var projects = new[] { "Consumer", "Fixable", "Baselined", "MultiTarget", "Settings", "Lib", "App" };
         File.WriteAllText(Path.Combine(root, "e2e.slnx"),
             "<Solution>\n" + string.Concat(projects.Select(p => $"  <Project Path=\"{p}/{p}.csproj\" />\n")) + "</Solution>\n");
 
-        // Consumer: the findings. Fixable: an identical copy that dotnet format may change.
-        foreach (var name in new[] { "Consumer", "Fixable" })
+        // Consumer: the findings. Fixable: an identical copy that dotnet format may change. Baselined: another copy
+        // whose baseline is recorded and whose source is edited (BaselineEndToEndTests).
+        foreach (var name in new[] { "Consumer", "Fixable", "Baselined" })
         {
             var directory = Directory.CreateDirectory(Path.Combine(root, name)).FullName;
             File.WriteAllText(Path.Combine(directory, name + ".csproj"), MongoProject(queryGuardVersion));
             File.WriteAllText(Path.Combine(directory, "Store.cs"), StoreSource);
             File.WriteAllText(Path.Combine(directory, "queryguard.json"), StoreConfig);
         }
+
+        // MultiTarget: two target frameworks, one finding in both and one only in net10.0 (BaselineEndToEndTests).
+        var multiTarget = Directory.CreateDirectory(Path.Combine(root, "MultiTarget")).FullName;
+        File.WriteAllText(Path.Combine(multiTarget, "MultiTarget.csproj"), MongoProject(queryGuardVersion).Replace("<TargetFramework>net10.0</TargetFramework>", "<TargetFrameworks>net8.0;net10.0</TargetFrameworks>", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(multiTarget, "Store.cs"), MultiTargetSource);
 
         // Settings: only evaluated, to see which files and presets the package hands to the compiler.
         var settings = Directory.CreateDirectory(Path.Combine(root, "Settings")).FullName;
@@ -152,6 +182,7 @@ public static class ConsumerProjects
         Directory.CreateDirectory(Path.Combine(settings, "config"));
         File.WriteAllText(Path.Combine(settings, "config", "sharding.json"), StoreConfig);
         File.WriteAllText(Path.Combine(settings, "cluster.shardkeys.json"), """[ { "_id": "app.customers", "key": { "tenantId": 1 } } ]""");
+        File.WriteAllText(Path.Combine(settings, "config", "accepted.json"), """{ "version": 1, "findings": [] }""");
 
         // Lib and App: two projects that both use the attributes, App sees Lib's internals.
         var lib = Directory.CreateDirectory(Path.Combine(root, "Lib")).FullName;

@@ -12,7 +12,7 @@ namespace QueryGuard.Tests.EndToEnd;
 [Trait("Category", "EndToEnd")]
 public sealed class PackageLayoutTests
 {
-    /// <summary>The whole payload: the two analyzer assemblies and the MSBuild wiring, nothing for lib/ or ref/.</summary>
+    /// <summary>The whole payload: the two analyzer assemblies, the MSBuild wiring and the baseline tool, nothing for lib/ or ref/.</summary>
     private static readonly string[] ExpectedFiles =
     {
         "README.md",
@@ -26,6 +26,9 @@ public sealed class PackageLayoutTests
         "buildTransitive/QueryGuard.targets",
         "configuration/QueryGuard.none.globalconfig",
         "configuration/QueryGuard.strict.globalconfig",
+        "tools/QueryGuard.Baseline.deps.json",
+        "tools/QueryGuard.Baseline.dll",
+        "tools/QueryGuard.Baseline.runtimeconfig.json",
     };
 
     /// <summary>Assemblies the analyzers may reference because every C# compiler host provides them.</summary>
@@ -53,12 +56,13 @@ public sealed class PackageLayoutTests
         using var zip = ZipFile.OpenRead(_package.PackagePath);
         var assemblies = zip.Entries.Where(e => e.FullName.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.Equal(
-            new[] { "analyzers/dotnet/cs/QueryGuard.Analyzers.dll", "analyzers/dotnet/cs/QueryGuard.CodeFixes.dll" },
+            new[] { "analyzers/dotnet/cs/QueryGuard.Analyzers.dll", "analyzers/dotnet/cs/QueryGuard.CodeFixes.dll", "tools/QueryGuard.Baseline.dll" },
             assemblies.Select(e => e.FullName).OrderBy(n => n, StringComparer.Ordinal));
 
-        // And the packed assemblies need nothing that is not packed or provided by the compiler.
-        var packedNames = assemblies.Select(e => Path.GetFileNameWithoutExtension(e.Name)).ToHashSet();
-        foreach (var entry in assemblies)
+        // And the packed analyzers need nothing that is not packed or provided by the compiler.
+        var analyzers = assemblies.Where(e => e.FullName.StartsWith("analyzers/", StringComparison.Ordinal)).ToList();
+        var packedNames = analyzers.Select(e => Path.GetFileNameWithoutExtension(e.Name)).ToHashSet();
+        foreach (var entry in analyzers)
         {
             foreach (var reference in ReadAssemblyReferences(entry))
             {
@@ -67,6 +71,22 @@ public sealed class PackageLayoutTests
                     $"{entry.FullName} references {reference}, which is neither packed nor provided by the compiler.");
             }
         }
+
+        // The baseline tool runs on the shared framework alone (System.Text.Json is part of it).
+        var tool = assemblies.Single(e => e.FullName == "tools/QueryGuard.Baseline.dll");
+        Assert.All(ReadAssemblyReferences(tool), reference => Assert.Matches(@"^(System(\..+)?|netstandard|mscorlib)$", reference));
+    }
+
+    [Fact]
+    public void BaselineTool_RollsForwardToTheRuntimeOfTheBuild()
+    {
+        using var zip = ZipFile.OpenRead(_package.PackagePath);
+        using var stream = zip.GetEntry("tools/QueryGuard.Baseline.runtimeconfig.json")!.Open();
+        using var document = System.Text.Json.JsonDocument.Parse(stream);
+        var options = document.RootElement.GetProperty("runtimeOptions");
+
+        Assert.Equal("Major", options.GetProperty("rollForward").GetString());
+        Assert.Equal("net8.0", options.GetProperty("tfm").GetString());
     }
 
     [Fact]
