@@ -43,8 +43,8 @@ public sealed class ConfigurationFile
 /// </summary>
 public static class ConfigurationFileReader
 {
-    private static readonly string[] TopLevelKeys = { "minServerVersion", "elementNameConvention", "collections", "elementNames" };
-    private static readonly string[] CollectionKeys = { "documentType", "shardKey", "scopeKey", "uniqueKeys" };
+    private static readonly ImmutableArray<string> TopLevelKeys = ImmutableArray.Create("minServerVersion", "elementNameConvention", "collections", "elementNames");
+    private static readonly ImmutableArray<string> CollectionKeys = ImmutableArray.Create("documentType", "shardKey", "scopeKey", "uniqueKeys");
 
     public static ConfigurationFile Read(string path, SourceText text)
     {
