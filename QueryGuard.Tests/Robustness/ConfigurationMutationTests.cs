@@ -91,7 +91,7 @@ public class ConfigurationMutationTests
 
         await Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, ct) =>
         {
-            var random = new Random(HashCode.Combine(seed, i, "config"));
+            var random = new Random(MutationRun.Mix(seed, i, 1));
             var target = random.Next(3) == 0 ? export : config;
             var text = pool[random.Next(pool.Length)];
             var details = new List<string>();
@@ -133,7 +133,7 @@ public class ConfigurationMutationTests
 
         await Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, ct) =>
         {
-            var random = new Random(HashCode.Combine(seed, i, "attribute"));
+            var random = new Random(MutationRun.Mix(seed, i, 2));
             var span = attributeLists[random.Next(attributeLists.Count)];
             var list = Documents.Substring(span.Start, span.Length);
             string mutated;

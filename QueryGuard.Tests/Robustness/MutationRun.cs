@@ -55,7 +55,7 @@ public sealed class MutationRun
 
     public MutationCase Case(int seed, int index)
     {
-        var random = new Random(HashCode.Combine(seed, index) ^ (index * 7919));
+        var random = new Random(Mix(seed, index, 0));
         var entryIndex = index % _corpus.Length;
         var entry = _corpus[entryIndex];
 
@@ -114,4 +114,16 @@ public sealed class MutationRun
             .ToString();
 
     public static Stopwatch Start() => Stopwatch.StartNew();
+
+    /// <summary>
+    /// The seed of case <paramref name="index"/> of a run (<paramref name="stream"/> separates the kinds of run). Not
+    /// <see cref="HashCode"/>, whose seed differs per process: a case must replay in another process.
+    /// </summary>
+    public static int Mix(int seed, int index, int stream)
+    {
+        var x = unchecked(((ulong)(uint)seed << 32) ^ (uint)index ^ ((ulong)stream << 56));
+        x = unchecked((x ^ (x >> 30)) * 0xbf58476d1ce4e5b9UL);
+        x = unchecked((x ^ (x >> 27)) * 0x94d049bb133111ebUL);
+        return unchecked((int)(x ^ (x >> 31)));
+    }
 }

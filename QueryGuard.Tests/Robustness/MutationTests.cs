@@ -91,6 +91,9 @@ public class MutationTests
         }
 
         Assert.NotEqual(run.Case(42, 7).Text, run.Case(43, 7).Text);
+
+        // The same in every process (HashCode.Combine is seeded per process and would not replay).
+        Assert.Equal(-1416081715, MutationRun.Mix(20261121, 125, 0));
     }
 
     // ---- The harness finds a planted exception ------------------------------------------------------------
