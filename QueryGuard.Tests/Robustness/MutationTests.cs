@@ -65,6 +65,25 @@ public class MutationTests
         Assert.True(counts.FixAlls > 10, $"only {counts.FixAlls} Fix Alls ran");
     }
 
+    /// <summary>Fix All across one document with many findings: every QG1001 fixed at once, and the result compiles.</summary>
+    [Fact]
+    public async Task FixAll_OnADocumentWithManyFindings_FixesThemAllAndCompiles()
+    {
+        var harness = new RobustnessHarness();
+        var project = RobustnessHarness.CreateProject(Corpus.Entries.Single(e => e.Name == "many findings"));
+        var (compilation, before) = await harness.AnalyzeAsync(project, concurrent: false);
+        var errorsBefore = RobustnessHarness.Errors(compilation, default);
+        var findings = before.Count(d => d.Id == RuleIdentifiers.WriteMatchesEveryDocument);
+
+        var fixedProject = await harness.FixAllInDocumentAsync(project, new TargetDocumentCodeFix(), project.DocumentIds[0], TargetDocumentCodeFix.FilterOnIdKey);
+        var (fixedCompilation, after) = await harness.AnalyzeAsync(fixedProject, concurrent: false);
+
+        Report($"Robustness: Fix All fixed {findings} QG1001 findings in one document at once");
+        Assert.True(findings >= 20, $"only {findings} QG1001 findings");
+        Assert.DoesNotContain(after, d => d.Id == RuleIdentifiers.WriteMatchesEveryDocument);
+        Assert.Empty(RobustnessHarness.Errors(fixedCompilation, default).Except(errorsBefore));
+    }
+
     [Fact]
     public async Task MutatedSources_NoAnalyzerOrCodeFixThrows()
     {

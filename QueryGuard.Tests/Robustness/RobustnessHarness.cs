@@ -202,7 +202,19 @@ public sealed class RobustnessHarness
         return fixAllAction is null ? null : await ApplyAsync(project, fixAllAction, $"Fix All of {fix.GetType().Name} '{action.EquivalenceKey}'", cancellationToken).ConfigureAwait(false);
     }
 
-    private static HashSet<string> Errors(Compilation compilation, CancellationToken cancellationToken) =>
+    /// <summary>Fix All of <paramref name="fix"/>'s <paramref name="equivalenceKey"/> in one document, with the project's diagnostics.</summary>
+    public async Task<Project> FixAllInDocumentAsync(Project project, CodeFixProvider fix, DocumentId documentId, string equivalenceKey, CancellationToken cancellationToken = default)
+    {
+        var (_, diagnostics) = await AnalyzeAsync(project, concurrent: false, cancellationToken).ConfigureAwait(false);
+        var document = project.GetDocument(documentId)!;
+        var tree = await document.GetSyntaxTreeAsync(cancellationToken).ConfigureAwait(false);
+        var first = diagnostics.First(d => d.Location.SourceTree == tree && fix.FixableDiagnosticIds.Contains(d.Id));
+        var action = (await ActionsAsync(fix, document, first, cancellationToken).ConfigureAwait(false)).First(a => a.EquivalenceKey == equivalenceKey);
+        return await FixAllAsync(project, fix, document, action, diagnostics, cancellationToken).ConfigureAwait(false)
+            ?? throw new RobustnessFailure($"Fix All of {equivalenceKey} offered no action.");
+    }
+
+    public static HashSet<string> Errors(Compilation compilation, CancellationToken cancellationToken) =>
         compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id + ": " + d.GetMessage()).ToHashSet();
 
     private static async Task CheckNoNewErrorsAsync(Project changed, HashSet<string> before, string what, CancellationToken cancellationToken)
