@@ -134,6 +134,11 @@ public class MutationTests
         Assert.Contains("planted: a write that does not bind", failure, StringComparison.Ordinal);
         Assert.Contains("QUERYGUARD_MUTATION_ONLY=", failure, StringComparison.Ordinal);
         Assert.Contains("--- mutated text ---", failure, StringComparison.Ordinal);
+
+        // The printed case replays alone.
+        var only = int.Parse(System.Text.RegularExpressions.Regex.Match(failure, "QUERYGUARD_MUTATION_ONLY=([0-9]+)").Groups[1].Value);
+        var replayed = await new MutationRun(harness, Corpus.Entries).RunAsync(MutationSettings.DefaultSeed, new[] { only });
+        Assert.Contains("planted: a write that does not bind", Assert.Single(replayed), StringComparison.Ordinal);
     }
 
     /// <summary>The same for a code fix whose action throws when its operations are computed.</summary>
