@@ -16,6 +16,12 @@ public enum MutationKind
     DeleteTokenRun,
     InsertToken,
     DeleteLine,
+
+    /// <summary>The text inside a string literal edited (JSON filters, collection names, attribute arguments).</summary>
+    EditStringLiteral,
+
+    /// <summary>An identifier or literal replaced with <c>null</c> or <c>default</c>.</summary>
+    ReplaceWithNull,
 }
 
 /// <summary>One applied edit, described well enough to read in a failure message.</summary>
@@ -141,6 +147,34 @@ public static class Mutator
                 var lines = SourceText.From(text).Lines;
                 var line = lines[LineOf(tokens, random, lines)];
                 return (Remove(text, line.SpanIncludingLineBreak), $"line {line.LineNumber + 1}: `{Shorten(line.ToString())}`");
+            }
+
+            case MutationKind.EditStringLiteral:
+            {
+                var strings = tokens.Where(t => t.IsKind(SyntaxKind.StringLiteralToken)).ToList();
+                if (strings.Count == 0)
+                {
+                    return ApplyCSharp(text, MutationKind.DeleteToken, random);
+                }
+
+                var token = strings[random.Next(strings.Count)];
+                var (value, detail) = MutateJson(token.ValueText, random);
+                var literal = SyntaxFactory.Literal(value).Text;
+                return (text.Substring(0, token.SpanStart) + literal + text.Substring(token.Span.End), $"{Describe(text, token.Span)}: {detail}");
+            }
+
+            case MutationKind.ReplaceWithNull:
+            {
+                var candidates = tokens.Where(t => t.IsKind(SyntaxKind.IdentifierToken) || t.IsKind(SyntaxKind.StringLiteralToken) || t.IsKind(SyntaxKind.NumericLiteralToken) || t.IsKind(SyntaxKind.TrueKeyword)).ToList();
+                if (candidates.Count == 0)
+                {
+                    return ApplyCSharp(text, MutationKind.DeleteToken, random);
+                }
+
+                // Near an interesting token half the time, like the other kinds.
+                var token = random.Next(2) == 0 ? candidates[random.Next(candidates.Count)] : tokens[PickToken(tokens, random)];
+                var replacement = random.Next(2) == 0 ? "null" : "default";
+                return (text.Substring(0, token.SpanStart) + replacement + text.Substring(token.Span.End), $"{Describe(text, token.Span)} -> {replacement}");
             }
 
             default:
