@@ -31,7 +31,7 @@ internal sealed class BaselineFile
 
     private static readonly SourceTextValueProvider<BaselineFile> Parsed = new(text => Read(string.Empty, text));
 
-    private static readonly string[] TopLevelKeys = { "version", "findings" };
+    private static readonly ImmutableArray<string> TopLevelKeys = ImmutableArray.Create("version", "findings");
 
     private readonly HashSet<string> _entries;
 

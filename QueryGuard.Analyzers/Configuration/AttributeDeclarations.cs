@@ -92,6 +92,8 @@ internal sealed class AttributeDeclarations
 
     private static IEnumerable<string> Strings(TypedConstant constant) => constant.Kind switch
     {
+        // [ShardKey(null)] or [ShardKey(default)] passes a null array, whose Values is a default ImmutableArray.
+        TypedConstantKind.Array when constant.IsNull => Enumerable.Empty<string>(),
         TypedConstantKind.Array => constant.Values.Select(v => v.Value).OfType<string>(),
         _ => constant.Value is string s ? new[] { s } : Enumerable.Empty<string>(),
     };

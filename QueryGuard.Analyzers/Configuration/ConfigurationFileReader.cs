@@ -43,8 +43,8 @@ public sealed class ConfigurationFile
 /// </summary>
 public static class ConfigurationFileReader
 {
-    internal static readonly string[] TopLevelKeys = { "minServerVersion", "elementNameConvention", "collections", "elementNames" };
-    internal static readonly string[] CollectionKeys = { "documentType", "shardKey", "scopeKey", "uniqueKeys" };
+    internal static readonly ImmutableArray<string> TopLevelKeys = ImmutableArray.Create("minServerVersion", "elementNameConvention", "collections", "elementNames");
+    internal static readonly ImmutableArray<string> CollectionKeys = ImmutableArray.Create("documentType", "shardKey", "scopeKey", "uniqueKeys");
 
     public static ConfigurationFile Read(string path, SourceText text)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -20,14 +21,16 @@ internal sealed class CollectionBinding
 
     private readonly ConcurrentDictionary<ISymbol, string?> _memberNames = new(SymbolEqualityComparer.Default);
 
-    public string? GetCollectionName(IOperation? collection) => Resolve(collection, 0);
+    public string? GetCollectionName(IOperation? collection, CancellationToken cancellationToken) => Resolve(collection, 0, cancellationToken);
 
-    private string? Resolve(IOperation? operation, int depth)
+    private string? Resolve(IOperation? operation, int depth, CancellationToken cancellationToken)
     {
         if (operation is null || depth > MaxDepth)
         {
             return null;
         }
+
+        cancellationToken.ThrowIfCancellationRequested();
 
         operation = Model.FilterModelBuilder.Unwrap(operation);
         switch (operation)
@@ -36,37 +39,38 @@ internal sealed class CollectionBinding
                 var name = getCollection.Arguments.FirstOrDefault(a => a.Parameter?.Name == "name")?.Value ?? getCollection.Arguments[0].Value;
                 return name.ConstantValue is { HasValue: true, Value: string constant } ? constant : null;
             case IInvocationOperation { TargetMethod.Name: "OfType" or "WithReadPreference" or "WithWriteConcern" or "WithReadConcern", Instance: { } instance }:
-                return Resolve(instance, depth + 1);
+                return Resolve(instance, depth + 1, cancellationToken);
             case ILocalReferenceOperation local:
-                return ResolveLocal(local, depth);
+                return ResolveLocal(local, depth, cancellationToken);
             case IFieldReferenceOperation field:
-                return ResolveMember(field.Field);
+                return ResolveMember(field.Field, cancellationToken);
             case IPropertyReferenceOperation property:
-                return ResolveMember(property.Property);
+                return ResolveMember(property.Property, cancellationToken);
         }
 
         return null;
     }
 
-    private string? ResolveLocal(ILocalReferenceOperation local, int depth)
+    private string? ResolveLocal(ILocalReferenceOperation local, int depth, CancellationToken cancellationToken)
     {
-        var declarator = local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as VariableDeclaratorSyntax;
+        var declarator = local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as VariableDeclaratorSyntax;
         if (declarator?.Initializer is null || local.SemanticModel is not { } model || declarator.SyntaxTree != model.SyntaxTree)
         {
             return null;
         }
 
-        return Resolve(model.GetOperation(declarator.Initializer.Value), depth + 1);
+        return Resolve(model.GetOperation(declarator.Initializer.Value, cancellationToken), depth + 1, cancellationToken);
     }
 
-    private string? ResolveMember(ISymbol member) =>
-        _memberNames.GetOrAdd(member.OriginalDefinition, ComputeMember);
+    /// <summary>Cached per member; a cancelled computation throws out of the factory and is not cached.</summary>
+    private string? ResolveMember(ISymbol member, CancellationToken cancellationToken) =>
+        _memberNames.GetOrAdd(member.OriginalDefinition, m => ComputeMember(m, cancellationToken));
 
-    private static string? ComputeMember(ISymbol member)
+    private static string? ComputeMember(ISymbol member, CancellationToken cancellationToken)
     {
         foreach (var reference in member.DeclaringSyntaxReferences)
         {
-            var syntax = reference.GetSyntax();
+            var syntax = reference.GetSyntax(cancellationToken);
             var value = syntax switch
             {
                 VariableDeclaratorSyntax { Initializer: { } initializer } => initializer.Value,
@@ -92,8 +96,9 @@ internal sealed class CollectionBinding
             {
                 foreach (var reference in constructor.DeclaringSyntaxReferences)
                 {
-                    foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                    foreach (var assignment in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>())
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         if (AssignsTo(assignment.Left, member.Name) && FromSyntax(assignment.Right, type) is { } name)
                         {
                             return name;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -40,7 +41,7 @@ public sealed class NamingOptions
 /// </summary>
 internal sealed class ElementNameResolver
 {
-    private static readonly string[] IdMemberNames = { "Id", "id", "_id" };
+    private static readonly ImmutableArray<string> IdMemberNames = ImmutableArray.Create("Id", "id", "_id");
 
     private readonly DriverSymbols _symbols;
     private readonly NamingOptions _options;

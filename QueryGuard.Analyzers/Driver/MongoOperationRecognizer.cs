@@ -16,7 +16,8 @@ namespace QueryGuard.Driver;
 /// </summary>
 internal sealed class MongoOperationRecognizer
 {
-    private static readonly Dictionary<string, MongoOperationKind> CollectionMethods = new(StringComparer.Ordinal)
+    // Immutable: static state is shared by every compilation in the process (AnalyzerHygieneTests).
+    private static readonly ImmutableDictionary<string, MongoOperationKind> CollectionMethods = new Dictionary<string, MongoOperationKind>(StringComparer.Ordinal)
     {
         ["DeleteOne"] = MongoOperationKind.DeleteOne,
         ["DeleteMany"] = MongoOperationKind.DeleteMany,
@@ -32,13 +33,12 @@ internal sealed class MongoOperationRecognizer
         ["CountDocuments"] = MongoOperationKind.CountDocuments,
         ["Distinct"] = MongoOperationKind.Distinct,
         ["DistinctMany"] = MongoOperationKind.DistinctMany,
-    };
+    }.ToImmutableDictionary(StringComparer.Ordinal);
 
     /// <summary>LINQ operators whose predicate becomes the query's <c>$match</c>.</summary>
-    private static readonly HashSet<string> QueryableOperators = new(StringComparer.Ordinal)
-    {
-        "Where", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Any", "Count", "LongCount",
-    };
+    private static readonly ImmutableHashSet<string> QueryableOperators = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "Where", "First", "FirstOrDefault", "Single", "SingleOrDefault", "Any", "Count", "LongCount");
 
     private readonly DriverSymbols _symbols;
 

@@ -81,7 +81,7 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
             filter = Model.Filter.And(operation.MoreFilters.Select(f => builder.Build(f, operation.DocumentType, context.CancellationToken)).Prepend(filter));
         }
 
-        var boundName = operation.CollectionName ?? queryGuard.Collections.GetCollectionName(operation.Collection);
+        var boundName = operation.CollectionName ?? queryGuard.Collections.GetCollectionName(operation.Collection, context.CancellationToken);
         var declaration = queryGuard.FindDeclaration(boundName, operation.DocumentType);
         var collectionName = boundName ?? declaration?.Name ?? operation.DocumentType.Name;
         var fingerprint = Fingerprint.Seed(context.ContainingSymbol, operation.DisplayName, collectionName, operation.Filter?.Syntax ?? operation.Operation.Syntax);

@@ -44,14 +44,8 @@ internal static class ModelHarness
         }
         """;
 
-    /// <summary>
-    /// <paramref name="body"/> is the body of <c>void Run(...)</c> with locals <c>coll</c> (workspaces),
-    /// <c>memberships</c>, <c>raw</c> (BsonDocument), <c>F</c> (the workspace filter builder), <c>id</c>,
-    /// <c>maybeId</c> (string?), <c>ids</c> (List&lt;string&gt;), <c>flag</c>, <c>now</c>.
-    /// </summary>
-    public static async Task<FilterNode> ModelAsync(string body, NamingOptions? naming = null, DriverVersion driver = DriverVersion.V3)
-    {
-        var source = Documents + $$"""
+    /// <summary>The scenario with <paramref name="body"/> as the body of <c>Scenario.Run</c>.</summary>
+    public static string Code(string body) => Documents + $$"""
 
             public class Scenario
             {
@@ -63,6 +57,15 @@ internal static class ModelHarness
                 }
             }
             """;
+
+    /// <summary>
+    /// <paramref name="body"/> is the body of <c>void Run(...)</c> with locals <c>coll</c> (workspaces),
+    /// <c>memberships</c>, <c>raw</c> (BsonDocument), <c>F</c> (the workspace filter builder), <c>id</c>,
+    /// <c>maybeId</c> (string?), <c>ids</c> (List&lt;string&gt;), <c>flag</c>, <c>now</c>.
+    /// </summary>
+    public static async Task<FilterNode> ModelAsync(string body, NamingOptions? naming = null, DriverVersion driver = DriverVersion.V3)
+    {
+        var source = Code(body);
         var project = TestProject.Create(new[] { source }, driver);
         var compilation = (await project.GetCompilationAsync())!;
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

@@ -152,6 +152,30 @@ public class QG0001InvalidConfigurationTests
         await test.RunAsync();
     }
 
+    /// <summary>Found by the attribute mutation test: a null array argument threw NullReferenceException (AD0001).</summary>
+    [Theory]
+    [InlineData("null")]
+    [InlineData("default")]
+    [InlineData("(string[])null")]
+    public async Task ShardKeyWithANullArray_NamesNoField(string argument)
+    {
+        var attributes = $$"""
+
+            namespace QueryGuard
+            {
+                internal sealed class ShardKeyAttribute : System.Attribute { public ShardKeyAttribute(params string[] fields) { } public bool Hashed { get; set; } }
+            }
+            namespace Trello
+            {
+                [{|#0:QueryGuard.ShardKey({{argument}})|}]
+                public class Device { public string Id { get; set; } = ""; }
+            }
+            """;
+        var test = new QueryGuardTest { Source = Source + attributes, ComparedRuleIds = new[] { RuleIdentifiers.InvalidConfiguration } };
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic(RuleIdentifiers.InvalidConfiguration).WithLocation(0).WithMessage("[ShardKey] on 'Device' names no field"));
+        await test.RunAsync();
+    }
+
     [Fact]
     public async Task AttributeWithATypo_OnADeclaredType_IsReportedOnce()
     {
