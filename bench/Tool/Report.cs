@@ -1,0 +1,2 @@
+namespace QueryGuard.Bench;
+internal static class Report { public static int Run(string logs) => 0; }
