@@ -15,6 +15,9 @@ internal static class Generator
     public const int DeclaredCollections = 50;
     public const int AllCollections = 60;
 
+    /// <summary>The peer analyzer package's version (from the registry copy).</summary>
+    public const string PeerVersion = "3.0.320";
+
     private delegate void Shape(StringBuilder code, int k, string type, string field);
 
     /// <summary>Each shape writes one method with exactly one MongoDB operation (one call site).</summary>
@@ -68,6 +71,8 @@ internal static class Generator
                   <!-- MongoDB.Driver's DLL without its dependencies, as samples/TrelloService references it. -->
                   <Reference Include="MongoDB.Driver" HintPath="{driverPath}" />
                   <AdditionalFiles Include="queryguard.json" />
+                  <!-- The peer analyzer package, fetched by restore and passed in as -p:BenchPeer=... like the others. -->
+                  <PackageDownload Include="Meziantou.Analyzer" Version="[{PeerVersion}]" />
                 </ItemGroup>
               """
             : "";
