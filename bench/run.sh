@@ -93,7 +93,7 @@ build() { # build CONFIG RUN WORKLOAD [-p:Bench...=dll]
   echo "   $config run $run: $((SECONDS - started)) s"
 }
 
-step "building: $runs run(s) of 5 configurations, interleaved ($(nproc) cores)"
+step "building: $runs run(s) of 5 configurations, interleaved ($(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 for run in $(seq 1 "$runs"); do
   build none "$run" driver
   build queryguard "$run" driver "-p:BenchQueryGuard=$queryguard"
@@ -102,5 +102,5 @@ for run in $(seq 1 "$runs"); do
   build nodriver "$run" nodriver "-p:BenchQueryGuard=$queryguard"
 done
 
-step "results (medians of $runs run(s); logs in $out/logs)"
+step "results (medians of $runs run(s); $(nproc) cores; load average at the end $(cut -d' ' -f1-3 /proc/loadavg); logs in $out/logs)"
 dotnet "$out/tools/qg-bench/qg-bench.dll" report --logs "$out/logs"

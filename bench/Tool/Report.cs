@@ -20,8 +20,9 @@ internal static class Report
     private static readonly Regex AnalyzerLine = new(@"^\s+(<?\d+\.\d+)\s+<?\d+\s{3}(\s*)(\S.*?)\s*$", RegexOptions.Compiled);
     private static readonly Regex CscLine = new(@"^\s*(\d+) ms\s+Csc\s+\d+ calls", RegexOptions.Compiled);
     private static readonly Regex MaxRss = new(@"Maximum resident set size \(kbytes\): (\d+)", RegexOptions.Compiled);
+    private static readonly Regex CpuTime = new(@"(?:User|System) time \(seconds\): (\d+(?:\.\d+)?)", RegexOptions.Compiled);
 
-    private sealed record Build(double CscMs, double MaxRssMb, IReadOnlyDictionary<string, double> Assemblies, IReadOnlyDictionary<string, double> Analyzers);
+    private sealed record Build(double CscMs, double MaxRssMb, double CpuSeconds, IReadOnlyDictionary<string, double> Assemblies, IReadOnlyDictionary<string, double> Analyzers);
 
     public static int Run(string logs)
     {
@@ -35,11 +36,11 @@ internal static class Report
         }
 
         Console.WriteLine();
-        Console.WriteLine($"{"configuration",-12} {"builds",6} {"csc ms",9} {"analyzers ms",13} {"max RSS MB",11}");
+        Console.WriteLine($"{"configuration",-12} {"builds",6} {"csc ms",9} {"analyzers ms",13} {"max RSS MB",11} {"CPU s",7}");
         foreach (var (configuration, list) in builds)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{configuration,-12} {list.Count,6} {Median(list.Select(b => b.CscMs)),9:F0} {Median(list.Select(b => b.Assemblies.Values.Sum())),13:F0} {Median(list.Select(b => b.MaxRssMb)),11:F0}"));
+                $"{configuration,-12} {list.Count,6} {Median(list.Select(b => b.CscMs)),9:F0} {Median(list.Select(b => b.Assemblies.Values.Sum())),13:F0} {Median(list.Select(b => b.MaxRssMb)),11:F0} {Median(list.Select(b => b.CpuSeconds)),7:F1}"));
         }
 
         var queryGuard = Median(builds["queryguard"].Select(b => AssemblyTime(b, "QueryGuard.Analyzers")));
@@ -61,6 +62,9 @@ internal static class Report
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"queryguard analyzer time: {queryGuard:F0} ms (MongoOperationAnalyzer {mongoAnalyzer:F0} ms); floor analyzer time: {Shown(floorMeasured)}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peer (Meziantou.Analyzer): {peerAnalyzers[0].Count} analyzers reported, median analyzer time {Shown(Median(peerAnalyzers.Select(Median)))}"));
+        var cpu = Median(builds["queryguard"].Select(b => b.CpuSeconds));
+        var cpuNone = Median(builds["none"].Select(b => b.CpuSeconds));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU time of the build (user+system, less sensitive to other load than the wall-clock times above): {cpu:F1} s with queryguard, {cpuNone:F1} s without analyzers ({(cpu / cpuNone - 1) * 100:+0.0;-0.0}%)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak memory of the build: {memory:F0} MB with queryguard, {memoryNone:F0} MB without analyzers ({(memory / memoryNone - 1) * 100:+0.0;-0.0}%)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"queryguard/floor analyzer time: {queryGuard / floor:F1}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"queryguard share of compile time: {share:F1}%"));
@@ -124,10 +128,12 @@ internal static class Report
         }
 
         var timePath = Path.ChangeExtension(logPath, ".time");
-        var rss = File.Exists(timePath) && MaxRss.Match(File.ReadAllText(timePath)) is { Success: true } rssMatch
+        var timeOutput = File.Exists(timePath) ? File.ReadAllText(timePath) : "";
+        var cpuSeconds = CpuTime.Matches(timeOutput).Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        var rss = MaxRss.Match(timeOutput) is { Success: true } rssMatch
             ? double.Parse(rssMatch.Groups[1].Value, CultureInfo.InvariantCulture) / 1024
             : throw new InvalidDataException($"no '/usr/bin/time -v' output next to {logPath}");
-        return new Build(csc ?? throw new InvalidDataException($"no Csc task time in {logPath} (did the build run?)"), rss, assemblies, analyzers);
+        return new Build(csc ?? throw new InvalidDataException($"no Csc task time in {logPath} (did the build run?)"), rss, cpuSeconds, assemblies, analyzers);
     }
 
     private static double Median(IEnumerable<double> values)
