@@ -63,7 +63,7 @@ step "generating the workloads: $files files, $sites call sites"
 dotnet "$out/tools/qg-bench/qg-bench.dll" generate --out "$out/work/driver" --files "$files" --sites "$sites" --driver-path "$driver"
 dotnet "$out/tools/qg-bench/qg-bench.dll" generate --out "$out/work/nodriver" --files "$files" --sites "$sites" --no-driver
 step "restoring (MongoDB.Driver and Meziantou.Analyzer are downloaded without dependencies)"
-# The driver's package is fetched by the analyzer-free sample's mechanism; restore the workload once.
+# PackageDownload (in the generated project) fetches MongoDB.Driver and Meziantou.Analyzer; restore each workload once.
 for w in driver nodriver; do
   if ! dotnet restore "$out/work/$w" -nologo -v:q >>"$out/logs/setup.log" 2>&1; then
     echo "run.sh: restoring $out/work/$w failed; see $out/logs/setup.log" >&2; tail -30 "$out/logs/setup.log" >&2; exit 1
