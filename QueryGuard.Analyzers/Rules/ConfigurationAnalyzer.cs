@@ -23,6 +23,14 @@ public sealed class ConfigurationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
+            // Without MongoDB.Driver and without a configuration file there is nothing to check: bail out before
+            // loading the configuration (a compilation that never uses QueryGuard should cost it nothing).
+            var symbols = DriverSymbols.TryCreate(start.Compilation);
+            if (symbols is null && !HasConfigurationFile(start.Options.AdditionalFiles))
+            {
+                return;
+            }
+
             var configuration = QueryGuardConfiguration.Load(start.Options, start.Compilation, start.TryGetValue, start.CancellationToken);
             // queryguard.baseline.json that cannot be read is reported the same way (its readable entries still apply).
             var errors = configuration.Errors.AddRange(BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken).Errors);
@@ -40,12 +48,25 @@ public sealed class ConfigurationAnalyzer : DiagnosticAnalyzer
                 });
             }
 
-            if (DriverSymbols.TryCreate(start.Compilation) is { } symbols)
+            if (symbols is not null)
             {
                 var queryGuard = QueryGuardCompilation.Create(symbols, configuration);
                 start.RegisterSymbolAction(symbol => AnalyzeDocumentType(symbol, queryGuard), SymbolKind.NamedType);
             }
         });
+    }
+
+    private static bool HasConfigurationFile(ImmutableArray<AdditionalText> files)
+    {
+        foreach (var file in files)
+        {
+            if (QueryGuardConfiguration.IsConfigurationFile(file.Path) || QueryGuardConfiguration.IsExportFile(file.Path))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void AnalyzeDocumentType(SymbolAnalysisContext context, QueryGuardCompilation queryGuard)

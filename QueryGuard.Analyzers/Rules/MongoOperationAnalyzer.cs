@@ -67,10 +67,14 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Filters held in locals, lists or helper results are followed through the method's control flow.
-        var builder = NeedsFlow(operation)
-            ? queryGuard.Filters.With(queryGuard.Flow.For(operation.Operation, context.GetControlFlowGraph(), context.CancellationToken))
-            : queryGuard.Filters;
+        // Filters held in locals or lists are followed through the method's control flow; helper results need only
+        // the helper's own summary, not this method's graph.
+        var builder = NeedsFlow(operation, queryGuard.Symbols) switch
+        {
+            FlowNeed.Graph => queryGuard.Filters.With(queryGuard.Flow.For(operation.Operation, context.GetControlFlowGraph(), context.CancellationToken)),
+            FlowNeed.Helpers => queryGuard.Filters.With(queryGuard.Flow.For(operation.Operation, graph: null, context.CancellationToken)),
+            _ => queryGuard.Filters,
+        };
 
         // No filter (an Aggregate whose first stage is not $match) means every document.
         var filter = operation.Filter is null
@@ -103,11 +107,50 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Only filters that mention a local or call a method need the (cached, but not free) flow analysis.</summary>
-    private static bool NeedsFlow(MongoOperation operation) =>
-        operation.Filter is { } filter
-        && filter.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation
-            || (o is IInvocationOperation { TargetMethod: var method } && method.DeclaringSyntaxReferences.Length > 0));
+    private enum FlowNeed
+    {
+        None,
+        Helpers,
+        Graph,
+    }
+
+    /// <summary>
+    /// What the filter builder may ask the flow analysis (the one expensive step, since it needs the method's control
+    /// flow graph): a local it meets where a filter or a list of filters is expected, or a call to a method of the
+    /// compilation (a helper whose summary is cached per method). It meets neither inside a lambda (a predicate's
+    /// values are read as values), nor as a <c>FilterDefinitionBuilder</c> held in a local
+    /// (<c>var f = Builders&lt;T&gt;.Filter;</c>) or a value-type local (never a filter), so those do not count.
+    /// With only helper calls, the helpers-only resolver gives the same answer without the graph.
+    /// </summary>
+    private static FlowNeed NeedsFlow(MongoOperation operation, DriverSymbols symbols) =>
+        operation.Filter is { } filter ? NeedsFlow(filter, symbols) : FlowNeed.None;
+
+    private static FlowNeed NeedsFlow(IOperation operation, DriverSymbols symbols)
+    {
+        switch (operation)
+        {
+            case IAnonymousFunctionOperation:
+                return FlowNeed.None;
+            case ILocalReferenceOperation { Local.Type: var type }:
+                return type is null || (!type.IsValueType && !DriverSymbols.Is(type, symbols.FilterDefinitionBuilder)) ? FlowNeed.Graph : FlowNeed.None;
+        }
+
+        var need = operation is IInvocationOperation { TargetMethod: var method } && method.DeclaringSyntaxReferences.Length > 0
+            ? FlowNeed.Helpers
+            : FlowNeed.None;
+        foreach (var child in operation.ChildOperations)
+        {
+            need = Max(need, NeedsFlow(child, symbols));
+            if (need == FlowNeed.Graph)
+            {
+                break;
+            }
+        }
+
+        return need;
+    }
+
+    private static FlowNeed Max(FlowNeed a, FlowNeed b) => a > b ? a : b;
 
     /// <summary>
     /// One finding per filter (RULES.md): an unscoped write (QG1001-QG1003) is also a broadcast and unscoped by

@@ -24,9 +24,13 @@ public static class DotNetCli
 
     public static string Executable { get; } = FindDotNet();
 
-    public static CommandResult Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static CommandResult Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        RunProgram(Executable, workingDirectory, timeout, environment, arguments);
+
+    /// <summary>Any program (a script that itself runs <c>dotnet</c>) with the same clean environment and time limit.</summary>
+    public static CommandResult RunProgram(string program, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo(Executable)
+        var startInfo = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -57,7 +61,7 @@ public static class DotNetCli
             startInfo.Environment[name] = value;
         }
 
-        var command = "dotnet " + string.Join(' ', arguments);
+        var command = (program == Executable ? "dotnet" : program) + " " + string.Join(' ', arguments);
         var output = new StringBuilder();
         // Not disposed: a stream may close after we stop waiting for it (see below) and still signal.
         var streamsClosed = new CountdownEvent(2);
