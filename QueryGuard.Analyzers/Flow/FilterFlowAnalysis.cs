@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using QueryGuard.Model;
@@ -409,15 +410,30 @@ internal sealed class FilterFlowAnalysis
             MarkWritten(localFunction.DeclaringSyntaxReferences);
         }
 
+        // Only three kinds of syntax can write a local: an assignment to it, a ref/out argument, a call on it
+        // (list.Add). Filters are full of lambdas (x => x.Id == id) that contain none, so look at those alone
+        // rather than asking the semantic model about every node.
         void MarkWritten(ImmutableArray<SyntaxReference> references)
         {
+            var model = _graph.OriginalOperation.SemanticModel;
+            if (model is null)
+            {
+                return;
+            }
+
             foreach (var reference in references)
             {
-                var syntax = reference.GetSyntax(_context.CancellationToken);
-                foreach (var node in syntax.DescendantNodes())
+                foreach (var node in reference.GetSyntax(_context.CancellationToken).DescendantNodes())
                 {
-                    if (_graph.OriginalOperation.SemanticModel?.GetOperation(node, _context.CancellationToken) is { } written
-                        && WrittenLocal(written) is { } local)
+                    var target = node switch
+                    {
+                        AssignmentExpressionSyntax { Left: IdentifierNameSyntax left } => left,
+                        ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax byRef } => byRef,
+                        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax receiver } } => receiver,
+                        _ => null,
+                    };
+
+                    if (target is not null && model.GetSymbolInfo(target, _context.CancellationToken).Symbol is ILocalSymbol local)
                     {
                         _escaped.Add(local);
                     }

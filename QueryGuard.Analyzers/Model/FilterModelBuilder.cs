@@ -652,7 +652,7 @@ internal sealed class FilterModelBuilder
             return new FilterValue(text, Nullness.Null);
         }
 
-        return new FilterValue(text, FlowNullness(unwrapped));
+        return new FilterValue(text, () => FlowNullness(unwrapped));
     }
 
     private static Nullness FlowNullness(IOperation operation)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 
@@ -25,10 +26,41 @@ public enum ListSize
     Several,
 }
 
-/// <summary>A value the filter compares a field with. <see cref="Text"/> is the source text, for messages and fixes.</summary>
-public sealed record FilterValue(string Text, Nullness Nullness = Nullness.NotNull)
+/// <summary>
+/// A value the filter compares a field with. <see cref="Text"/> is the source text, for messages and fixes.
+/// <see cref="Nullness"/> may be computed on first use: asking the compiler for a value's nullable flow state
+/// runs nullable analysis over the whole method, and only QG1004 on writes needs it.
+/// </summary>
+public sealed class FilterValue : IEquatable<FilterValue>
 {
+    private readonly Nullness _known;
+    private readonly Lazy<Nullness>? _deferred;
+
+    public FilterValue(string text, Nullness nullness = Nullness.NotNull)
+    {
+        Text = text;
+        _known = nullness;
+    }
+
+    public FilterValue(string text, Func<Nullness> nullness)
+    {
+        Text = text;
+        _deferred = new Lazy<Nullness>(nullness, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
     public static FilterValue Opaque { get; } = new("value");
+
+    public string Text { get; }
+
+    public Nullness Nullness => _deferred?.Value ?? _known;
+
+    public bool Equals(FilterValue? other) => other is not null && Text == other.Text && Nullness == other.Nullness;
+
+    public override bool Equals(object? obj) => Equals(obj as FilterValue);
+
+    public override int GetHashCode() => Text.GetHashCode();
+
+    public override string ToString() => Text;
 }
 
 /// <summary>
