@@ -48,15 +48,8 @@ public sealed class AddIdEqualityCodeFix : QueryGuardCodeFixProvider
 
             var key = i == 0 ? AddIdEqualityKey : AddIdEqualityKey + ":" + value.Text;
             context.RegisterCodeFix(
-                CreateAction($"Add '_id' == {value.Text} to the filter", key, ct => ReplaceAsync(context.Document, filter, replacement, ct)),
+                CreateAction($"Add '_id' == {value.Text} to the filter", key, ct => ReplaceNodeAsync(context.Document, filter, replacement, ct)),
                 diagnostic);
         }
-    }
-
-    private static async Task<Document> ReplaceAsync(Document document, ExpressionSyntax filter, ExpressionSyntax replacement, CancellationToken cancellationToken)
-    {
-        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        editor.ReplaceNode(filter, replacement);
-        return editor.GetChangedDocument();
     }
 }

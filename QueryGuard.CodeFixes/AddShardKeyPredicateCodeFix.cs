@@ -80,7 +80,7 @@ public sealed class AddShardKeyPredicateCodeFix : QueryGuardCodeFixProvider
 
             var title = "Add " + string.Join(" and ", chosen.Select(k => $"'{k.StoredName}' == {k.Value.Text}")) + " to the filter";
             var key = c == 0 ? AddKeyEqualityKey : AddKeyEqualityKey + ":" + first.Candidates[c].Text;
-            context.RegisterCodeFix(CreateAction(title, key, ct => ReplaceAsync(context.Document, filter, replacement, ct)), diagnostic);
+            context.RegisterCodeFix(CreateAction(title, key, ct => ReplaceNodeAsync(context.Document, filter, replacement, ct)), diagnostic);
         }
     }
 
@@ -100,12 +100,5 @@ public sealed class AddShardKeyPredicateCodeFix : QueryGuardCodeFixProvider
         }
 
         return null;
-    }
-
-    private static async Task<Document> ReplaceAsync(Document document, ExpressionSyntax filter, ExpressionSyntax replacement, CancellationToken cancellationToken)
-    {
-        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        editor.ReplaceNode(filter, replacement);
-        return editor.GetChangedDocument();
     }
 }

@@ -37,4 +37,12 @@ public abstract class QueryGuardCodeFixProvider : CodeFixProvider
         CodeAction.Create(title, createChangedDocument, equivalenceKey);
 
     protected static ImmutableArray<string> Ids(params string[] ids) => ImmutableArray.Create(ids);
+
+    /// <summary>The document with <paramref name="node"/> replaced (formatter annotations on the replacement apply).</summary>
+    protected static async Task<Document> ReplaceNodeAsync(Document document, SyntaxNode node, SyntaxNode replacement, CancellationToken cancellationToken)
+    {
+        var editor = await Microsoft.CodeAnalysis.Editing.DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        editor.ReplaceNode(node, replacement);
+        return editor.GetChangedDocument();
+    }
 }
