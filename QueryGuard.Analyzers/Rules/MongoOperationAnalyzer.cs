@@ -67,6 +67,16 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        var boundName = operation.CollectionName ?? queryGuard.Collections.GetCollectionName(operation.Collection, context.CancellationToken);
+        var declaration = queryGuard.FindDeclaration(boundName, operation.DocumentType);
+
+        // Every rule about reads needs a declared shard key (the unscoped-write rules and QG1006 are about writes):
+        // a read on any other collection cannot produce a finding, so its filter is not modelled at all.
+        if (!operation.Kind.IsWrite() && declaration?.ShardKey is null)
+        {
+            return;
+        }
+
         // Filters held in locals or lists are followed through the method's control flow; helper results need only
         // the helper's own summary, not this method's graph.
         var builder = NeedsFlow(operation, queryGuard.Symbols) switch
@@ -85,8 +95,6 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
             filter = Model.Filter.And(operation.MoreFilters.Select(f => builder.Build(f, operation.DocumentType, context.CancellationToken)).Prepend(filter));
         }
 
-        var boundName = operation.CollectionName ?? queryGuard.Collections.GetCollectionName(operation.Collection, context.CancellationToken);
-        var declaration = queryGuard.FindDeclaration(boundName, operation.DocumentType);
         var collectionName = boundName ?? declaration?.Name ?? operation.DocumentType.Name;
         var fingerprint = Fingerprint.Seed(context.ContainingSymbol, operation.DisplayName, collectionName, operation.Filter?.Syntax ?? operation.Operation.Syntax);
         var facts = new OperationFacts(operation, filter, collectionName, declaration, queryGuard.Configuration.MinServerVersion, queryGuard.Names, fingerprint);
