@@ -449,18 +449,8 @@ internal sealed class MongoOperationRecognizer
     private static bool Is(INamedTypeSymbol definition, INamedTypeSymbol? first, INamedTypeSymbol? second) =>
         DriverSymbols.Is(definition, first) || DriverSymbols.Is(definition, second);
 
-    private static IOperation? Argument(IInvocationOperation invocation, string parameterName)
-    {
-        foreach (var argument in invocation.Arguments)
-        {
-            if (argument.Parameter?.Name == parameterName && argument.ArgumentKind != ArgumentKind.DefaultValue)
-            {
-                return argument.Value;
-            }
-        }
-
-        return null;
-    }
+    private static IOperation? Argument(IInvocationOperation invocation, string parameterName) =>
+        FilterModelBuilder.Argument(invocation, parameterName);
 
     private static string StripAsync(string name) =>
         name.EndsWith("Async", StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;

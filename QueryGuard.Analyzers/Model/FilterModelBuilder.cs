@@ -743,7 +743,8 @@ internal sealed class FilterModelBuilder
 
     private static bool IsBoolean(IBinaryOperation binary) => binary.Type?.SpecialType == SpecialType.System_Boolean;
 
-    private static IOperation? Argument(IInvocationOperation invocation, string parameterName)
+    /// <summary>The argument given for a parameter, by name (never by position: overloads order them differently).</summary>
+    internal static IOperation? Argument(IInvocationOperation invocation, string parameterName)
     {
         foreach (var argument in invocation.Arguments)
         {
