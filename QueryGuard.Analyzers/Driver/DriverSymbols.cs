@@ -154,6 +154,34 @@ internal sealed class DriverSymbols
 
     private static bool ReferencesDriver(Compilation compilation)
     {
+        // The references' file names first: reading them binds nothing, while the referenced assemblies' identities
+        // (and Compilation.References, which adds #r directives) need the compiler to load every reference and
+        // declare every source file: that was what a project without the driver paid QueryGuard. A reference
+        // without a file (an in-memory image, another project's compilation in an IDE) is decided by the identities.
+        foreach (var reference in compilation.ExternalReferences)
+        {
+            if (reference is not PortableExecutableReference { FilePath: { Length: > 0 } path })
+            {
+                return ReferencedAssemblyNamesIncludeDriver(compilation);
+            }
+
+            if (IsDriverFileName(path))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDriverFileName(string path)
+    {
+        var start = Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\')) + 1;
+        return string.Compare(path, start, "MongoDB.Driver", 0, "MongoDB.Driver".Length, StringComparison.OrdinalIgnoreCase) == 0;
+    }
+
+    private static bool ReferencedAssemblyNamesIncludeDriver(Compilation compilation)
+    {
         foreach (var identity in compilation.ReferencedAssemblyNames)
         {
             if (identity.Name.StartsWith("MongoDB.Driver", StringComparison.Ordinal))
@@ -163,6 +191,54 @@ internal sealed class DriverSymbols
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// True when <paramref name="symbol"/>'s namespace is exactly <paramref name="dottedName"/> ("System.Collections.Generic"),
+    /// compared part by part without building the namespace's display string (this runs for every tracked value).
+    /// </summary>
+    public static bool IsInNamespace(ISymbol symbol, string dottedName)
+    {
+        var end = dottedName.Length;
+        for (var ns = symbol.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            var start = end - ns.Name.Length;
+            if (start < 0 || string.CompareOrdinal(dottedName, start, ns.Name, 0, ns.Name.Length) != 0)
+            {
+                return false;
+            }
+
+            if (start == 0)
+            {
+                return ns.ContainingNamespace is null or { IsGlobalNamespace: true };
+            }
+
+            if (dottedName[start - 1] != '.')
+            {
+                return false;
+            }
+
+            end = start - 1;
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="symbol"/> is in the top-level namespace <paramref name="root"/> or one inside it.</summary>
+    public static bool IsUnderRootNamespace(ISymbol symbol, string root)
+    {
+        var ns = symbol.ContainingNamespace;
+        if (ns is null or { IsGlobalNamespace: true })
+        {
+            return false;
+        }
+
+        while (ns.ContainingNamespace is { IsGlobalNamespace: false } parent)
+        {
+            ns = parent;
+        }
+
+        return ns.Name == root;
     }
 
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>

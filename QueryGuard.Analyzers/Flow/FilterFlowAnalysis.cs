@@ -14,7 +14,13 @@ namespace QueryGuard.Flow;
 /// <summary>The items of a list of filters, as the flow analysis tracks it (never seen by rules).</summary>
 internal sealed record FilterItems(ImmutableArray<FilterNode> Items) : FilterNode
 {
-    public override string ToString() => $"Items({string.Join(", ", Items.Select(i => i.ToString()))})";
+    private string? _text;
+
+    public override string ToString() => _text ??= $"Items({string.Join(", ", Items.Select(i => i.ToString()))})";
+
+    public bool Equals(FilterItems? other) => other is not null && Items.Equals(other.Items);
+
+    public override int GetHashCode() => Items.GetHashCode();
 }
 
 /// <summary>
@@ -121,6 +127,9 @@ internal sealed class FilterFlowAnalysis
         var blocks = _graph.Blocks;
         _entry[0] = State.Empty;
         var exits = new State?[blocks.Length];
+
+        // Without a loop every predecessor comes before its block, so one round in block order is already the answer.
+        var acyclic = blocks.All(block => block.Predecessors.All(branch => branch.Source.Ordinal < block.Ordinal));
         for (var round = 0; ; round++)
         {
             _context.CancellationToken.ThrowIfCancellationRequested();
@@ -148,7 +157,7 @@ internal sealed class FilterFlowAnalysis
                 }
             }
 
-            if (!changed)
+            if (!changed || acyclic)
             {
                 return;
             }
@@ -372,8 +381,8 @@ internal sealed class FilterFlowAnalysis
     }
 
     private static bool IsListType(ITypeSymbol type) =>
-        type is INamedTypeSymbol { TypeArguments.Length: 1 } named
-        && named.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.List<T>" or "System.Collections.Generic.IList<T>" or "System.Collections.Generic.ICollection<T>";
+        type is INamedTypeSymbol { TypeArguments.Length: 1, Name: "List" or "IList" or "ICollection" } named
+        && Driver.DriverSymbols.IsInNamespace(named, "System.Collections.Generic");
 
     /// <summary>
     /// Locals written where this graph cannot follow: inside lambdas and local functions (their own graphs), or in a
@@ -486,7 +495,7 @@ internal sealed class FilterFlowAnalysis
         _ => node,
     };
 
-    private static string Key(FilterPath path) => path.Condition + "\u0001" + path.Filter;
+    private static (string Condition, string Filter) Key(FilterPath path) => (path.Condition, path.Filter.ToString());
 
     /// <summary>
     /// Distinct alternatives, at most <see cref="MaxAlternatives"/>. When there are more, the ones that matter to the

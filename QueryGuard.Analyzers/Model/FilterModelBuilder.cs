@@ -505,7 +505,7 @@ internal sealed class FilterModelBuilder
             }
 
             // Members of BCL types (string.Length, DateTime.Year) are computed, not stored.
-            if (member.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal)))
+            if (Driver.DriverSymbols.IsUnderRootNamespace(member, "System"))
             {
                 return null;
             }

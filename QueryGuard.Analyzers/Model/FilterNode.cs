@@ -79,6 +79,9 @@ public sealed record FilterList(string Text, ListSize Size, Nullness Nullness = 
 /// <c>Path</c> means "some field QueryGuard could not name"; rules treat it as a condition on an unknown field
 /// and never guess that it is (or is not) the shard key.
 /// Build nodes through <see cref="Filter"/>, which applies the driver's own rewrites.
+/// Each node's text (<see cref="ToString"/>) is computed once: the flow analysis compares alternatives by it over and
+/// over. A leaf's text is derived from its other members, so record equality is unchanged; nothing builds a node
+/// with <c>with</c>, which would copy the text.
 /// </summary>
 public abstract record FilterNode
 {
@@ -104,45 +107,59 @@ public sealed record NothingFilter : FilterNode
 /// <summary><c>{path: value}</c> or <c>{path: {$eq: value}}</c>.</summary>
 public sealed record EqFilter(string? Path, FilterValue Value) : FilterNode
 {
-    public override string ToString() => $"Eq({Filter.PathText(Path)})";
+    private readonly string _text = $"Eq({Filter.PathText(Path)})";
+
+    public override string ToString() => _text;
 }
 
 /// <summary><c>{path: {$in: [...]}}</c>.</summary>
 public sealed record InFilter(string? Path, FilterList Values) : FilterNode
 {
-    public override string ToString() => $"In({Filter.PathText(Path)}, {Values.Size})";
+    private readonly string _text = $"In({Filter.PathText(Path)}, {Values.Size})";
+
+    public override string ToString() => _text;
 }
 
 /// <summary><c>$gt</c>, <c>$gte</c>, <c>$lt</c>, <c>$lte</c>.</summary>
 public sealed record RangeFilter(string? Path, string Operator) : FilterNode
 {
-    public override string ToString() => $"Range({Filter.PathText(Path)} {Operator})";
+    private readonly string _text = $"Range({Filter.PathText(Path)} {Operator})";
+
+    public override string ToString() => _text;
 }
 
 /// <summary>A regular expression; an anchored one (<c>^abc</c>) bounds a ranged key, any other does not.</summary>
 public sealed record RegexFilter(string? Path, bool Anchored) : FilterNode
 {
-    public override string ToString() => $"Regex({Filter.PathText(Path)}{(Anchored ? ", anchored" : string.Empty)})";
+    private readonly string _text = $"Regex({Filter.PathText(Path)}{(Anchored ? ", anchored" : string.Empty)})";
+
+    public override string ToString() => _text;
 }
 
 /// <summary>A negated field condition: <c>$ne</c>, <c>$nin</c>, or <c>$not</c> of another operator.</summary>
 public sealed record NegFilter(string? Path, string Operator, FilterValue? Value = null, FilterList? Values = null) : FilterNode
 {
-    public override string ToString() => Values is null
+    private readonly string _text = Values is null
         ? $"Neg({Filter.PathText(Path)} {Operator})"
         : $"Neg({Filter.PathText(Path)} {Operator}, {Values.Size})";
+
+    public override string ToString() => _text;
 }
 
 /// <summary><c>{path: {$exists: bool}}</c>.</summary>
 public sealed record ExistsFilter(string? Path, bool Exists) : FilterNode
 {
-    public override string ToString() => $"Exists({Filter.PathText(Path)}, {(Exists ? "true" : "false")})";
+    private readonly string _text = $"Exists({Filter.PathText(Path)}, {(Exists ? "true" : "false")})";
+
+    public override string ToString() => _text;
 }
 
 /// <summary><c>$type</c> on a field, or a discriminator test (<c>OfType</c>, Path <c>_t</c>).</summary>
 public sealed record TypeFilter(string? Path) : FilterNode
 {
-    public override string ToString() => $"Type({Filter.PathText(Path)})";
+    private readonly string _text = $"Type({Filter.PathText(Path)})";
+
+    public override string ToString() => _text;
 }
 
 /// <summary><c>$text</c>: forces a broadcast unless the exact shard key is also given.</summary>
@@ -156,7 +173,9 @@ public sealed record TextFilter : FilterNode
 /// <summary>Any other condition that narrows by a field without targeting: <c>$elemMatch</c>, <c>$size</c>, geo, ...</summary>
 public sealed record FieldFilter(string? Path, string Operator) : FilterNode
 {
-    public override string ToString() => $"Field({Filter.PathText(Path)} {Operator})";
+    private readonly string _text = $"Field({Filter.PathText(Path)} {Operator})";
+
+    public override string ToString() => _text;
 }
 
 /// <summary>
@@ -165,23 +184,42 @@ public sealed record FieldFilter(string? Path, string Operator) : FilterNode
 /// </summary>
 public sealed record ClientCondition(string Text, bool? Value) : FilterNode
 {
-    public override string ToString() => Value is { } v ? $"Client({Text}={(v ? "true" : "false")})" : $"Client({Text})";
+    private readonly string _text = Value is { } v ? $"Client({Text}={(v ? "true" : "false")})" : $"Client({Text})";
+
+    public override string ToString() => _text;
 }
+
+// Composite nodes compute their text on first use; their equality stays what a record of an ImmutableArray gives
+// (the same operands array), without the cached text.
 
 public sealed record AndFilter(ImmutableArray<FilterNode> Operands) : FilterNode
 {
-    public override string ToString() => $"And({string.Join(", ", Operands.Select(o => o.ToString()))})";
+    private string? _text;
+
+    public override string ToString() => _text ??= $"And({string.Join(", ", Operands.Select(o => o.ToString()))})";
+
+    public bool Equals(AndFilter? other) => other is not null && Operands.Equals(other.Operands);
+
+    public override int GetHashCode() => Operands.GetHashCode();
 }
 
 public sealed record OrFilter(ImmutableArray<FilterNode> Operands) : FilterNode
 {
-    public override string ToString() => $"Or({string.Join(", ", Operands.Select(o => o.ToString()))})";
+    private string? _text;
+
+    public override string ToString() => _text ??= $"Or({string.Join(", ", Operands.Select(o => o.ToString()))})";
+
+    public bool Equals(OrFilter? other) => other is not null && Operands.Equals(other.Operands);
+
+    public override int GetHashCode() => Operands.GetHashCode();
 }
 
 /// <summary>A negation the driver cannot fold into one field operator (<c>$nor</c>, <c>$not</c> of a compound filter).</summary>
 public sealed record NotFilter(FilterNode Operand) : FilterNode
 {
-    public override string ToString() => $"Not({Operand})";
+    private readonly string _text = $"Not({Operand})";
+
+    public override string ToString() => _text;
 }
 
 /// <summary>
@@ -190,7 +228,13 @@ public sealed record NotFilter(FilterNode Operand) : FilterNode
 /// </summary>
 public sealed record ChoiceFilter(ImmutableArray<FilterPath> Paths) : FilterNode
 {
-    public override string ToString() => $"Choice({string.Join(", ", Paths.Select(p => p.Filter.ToString()))})";
+    private string? _text;
+
+    public override string ToString() => _text ??= $"Choice({string.Join(", ", Paths.Select(p => p.Filter.ToString()))})";
+
+    public bool Equals(ChoiceFilter? other) => other is not null && Paths.Equals(other.Paths);
+
+    public override int GetHashCode() => Paths.GetHashCode();
 }
 
 public sealed record FilterPath(string Condition, FilterNode Filter);

@@ -88,7 +88,7 @@ public sealed class SuppressionReasonAnalyzer : DiagnosticAnalyzer
         }
 
         if (context.SemanticModel.GetTypeInfo(attribute, context.CancellationToken).Type is not INamedTypeSymbol type
-            || type.ContainingNamespace?.ToDisplayString() != "System.Diagnostics.CodeAnalysis")
+            || !Driver.DriverSymbols.IsInNamespace(type, "System.Diagnostics.CodeAnalysis"))
         {
             return;
         }

@@ -80,7 +80,7 @@ internal static class UnscopedWriteRules
         type is not null && (IsFilteredCollectionInterface(type) || type.AllInterfaces.Any(IsFilteredCollectionInterface));
 
     private static bool IsFilteredCollectionInterface(ITypeSymbol type) =>
-        type.OriginalDefinition is { Name: "IFilteredMongoCollection", ContainingNamespace: { } ns } && ns.ToDisplayString() == "MongoDB.Driver";
+        type.OriginalDefinition is { Name: "IFilteredMongoCollection" } definition && Driver.DriverSymbols.IsInNamespace(definition, "MongoDB.Driver");
 
     // ---- QG1001 ------------------------------------------------------------------------------------------
 

@@ -28,8 +28,16 @@ internal static class Generator
         DistinctByTenant, CountText, FindAnyEq, DeleteManyRange, UpdateManyEmpty, UpdateManyConditional,
     };
 
-    public static int Generate(string outputDirectory, int files, int sites, bool driver, string? driverPath)
+    /// <summary>The shapes' names, for <c>--shape</c>.</summary>
+    public static IEnumerable<string> ShapeNames => Shapes.Select(shape => shape.Method.Name);
+
+    public static int Generate(string outputDirectory, int files, int sites, bool driver, string? driverPath, string? onlyShape = null)
     {
+        if (onlyShape is not null && !ShapeNames.Contains(onlyShape))
+        {
+            throw new ArgumentException($"--shape is one of: {string.Join(", ", ShapeNames)}");
+        }
+
         if (files < 1 || sites < 0)
         {
             throw new ArgumentException("--files must be at least 1 and --sites at least 0");
@@ -55,7 +63,7 @@ internal static class Generator
             var count = sites / files + (file < sites % files ? 1 : 0);
             var folder = Path.Combine(outputDirectory, "Services", "G" + (file / 100).ToString("D2", CultureInfo.InvariantCulture));
             Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, $"Service{file:D4}.cs"), ServiceFile(file, count, driver));
+            File.WriteAllText(Path.Combine(folder, $"Service{file:D4}.cs"), ServiceFile(file, count, driver, onlyShape));
             written += driver ? count : 0;
         }
 
@@ -173,7 +181,7 @@ internal static class Generator
         return json.ToString();
     }
 
-    private static string ServiceFile(int file, int siteCount, bool driver)
+    private static string ServiceFile(int file, int siteCount, bool driver, string? onlyShape)
     {
         var code = new StringBuilder();
         code.AppendLine("using System.Text;");
@@ -210,7 +218,8 @@ internal static class Generator
                 var k = file * 1000 + site;
                 var which = site % 3;
                 code.AppendLine();
-                Shapes[(site * 5 + file) % Shapes.Length](code, k, TypeName(collections[which]), "_c" + which);
+                var shape = onlyShape is null ? Shapes[(site * 5 + file) % Shapes.Length] : Shapes.First(s => s.Method.Name == onlyShape);
+                shape(code, k, TypeName(collections[which]), "_c" + which);
             }
 
             code.AppendLine("}").AppendLine();

@@ -1,6 +1,7 @@
 using QueryGuard.Bench;
 
-// qg-bench generate --out DIR --files N --sites N [--no-driver] [--driver-path PATH]
+// qg-bench generate --out DIR --files N --sites N [--no-driver] [--driver-path PATH] [--shape NAME]
+//   (--shape: every site in one shape, for profiling one shape with bench/InProcess; run.sh never passes it)
 // qg-bench report --logs DIR
 var command = args.Length > 0 ? args[0] : "";
 string Option(string name, string? fallback = null)
@@ -13,7 +14,7 @@ try
 {
     return command switch
     {
-        "generate" => Generator.Generate(Option("--out"), int.Parse(Option("--files")), int.Parse(Option("--sites")), !args.Contains("--no-driver"), Option("--driver-path", "")),
+        "generate" => Generator.Generate(Option("--out"), int.Parse(Option("--files")), int.Parse(Option("--sites")), !args.Contains("--no-driver"), Option("--driver-path", ""), args.Contains("--shape") ? Option("--shape") : null),
         "report" => Report.Run(Option("--logs")),
         _ => Usage(),
     };
