@@ -27,12 +27,16 @@ internal sealed class QueryGuardConfiguration
     private readonly Dictionary<string, CollectionDeclaration> _byName;
     private readonly Dictionary<string, CollectionDeclaration> _byType;
 
+    private readonly ImmutableArray<ConfigurationFile> _files;
+
     private QueryGuardConfiguration(
         Version? minServerVersion,
         NamingOptions naming,
         Dictionary<string, CollectionDeclaration> byName,
-        ImmutableArray<ConfigurationError> errors)
+        ImmutableArray<ConfigurationError> errors,
+        ImmutableArray<ConfigurationFile> files = default)
     {
+        _files = files.IsDefault ? ImmutableArray<ConfigurationFile>.Empty : files;
         MinServerVersion = minServerVersion;
         Naming = naming;
         _byName = byName;
@@ -96,10 +100,14 @@ internal sealed class QueryGuardConfiguration
 
     public static bool IsExportFile(string path) => path.EndsWith(ExportSuffix, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Loads the configuration at compilation start; <paramref name="tryGetValue"/> is the start context's cached parse.</summary>
+    /// <summary>
+    /// Loads the configuration at compilation start; <paramref name="tryGetValue"/> is the start context's cached parse.
+    /// With a <paramref name="compilation"/>, <see cref="Errors"/> also has the checks against it (see
+    /// <see cref="CheckAgainst"/>); without one, only what the files themselves say.
+    /// </summary>
     public static QueryGuardConfiguration Load(
         AnalyzerOptions options,
-        Compilation compilation,
+        Compilation? compilation,
         TryGetCachedValue tryGetValue,
         CancellationToken cancellationToken)
     {
@@ -115,7 +123,7 @@ internal sealed class QueryGuardConfiguration
 
     internal static QueryGuardConfiguration Load(
         ImmutableArray<AdditionalText> additionalFiles,
-        Compilation compilation,
+        Compilation? compilation,
         Func<SourceText, SourceTextValueProvider<ConfigurationFile>, ConfigurationFile?> parse,
         CancellationToken cancellationToken,
         string? configPath = null)
@@ -174,7 +182,10 @@ internal sealed class QueryGuardConfiguration
                 overrides[member.Value] = elementName;
             }
 
-            Validate(file, compilation, errors);
+            if (compilation is not null)
+            {
+                Validate(file, compilation, errors);
+            }
         }
 
         foreach (var export in exports)
@@ -198,7 +209,28 @@ internal sealed class QueryGuardConfiguration
         }
 
         var naming = convention is null && overrides.Count == 0 ? NamingOptions.Default : new NamingOptions(convention ?? ElementNameConvention.None, overrides);
-        return new QueryGuardConfiguration(minServerVersion, naming, byName, errors.ToImmutable());
+        return new QueryGuardConfiguration(minServerVersion, naming, byName, errors.ToImmutable(), files.ToImmutableArray());
+    }
+
+    /// <summary>
+    /// The checks of the configuration files against <paramref name="compilation"/>: the document types and members
+    /// they name must exist. Separate from loading because looking a type up by name makes the compiler bind every
+    /// reference and declare every source file, which is better left to the compiler than done at compilation start.
+    /// </summary>
+    public ImmutableArray<ConfigurationError> CheckAgainst(Compilation compilation)
+    {
+        if (_files.IsEmpty)
+        {
+            return ImmutableArray<ConfigurationError>.Empty;
+        }
+
+        var errors = ImmutableArray.CreateBuilder<ConfigurationError>();
+        foreach (var file in _files)
+        {
+            Validate(file, compilation, errors);
+        }
+
+        return errors.ToImmutable();
     }
 
     /// <summary>Document types and members named in the file must exist in the compilation.</summary>

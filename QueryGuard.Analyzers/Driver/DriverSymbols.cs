@@ -143,7 +143,7 @@ internal sealed class DriverSymbols
         // namespaces of the source and of every reference, which costs ~200 ms on a large project without the
         // driver (measured by bench/run.sh). The driver is always a referenced assembly (MongoDB.Driver, or for
         // 2.x also MongoDB.Driver.Core).
-        if (!ReferencesDriver(compilation))
+        if (!IsReferenced(compilation))
         {
             return null;
         }
@@ -152,7 +152,11 @@ internal sealed class DriverSymbols
         return collection is null ? null : new DriverSymbols(compilation, collection);
     }
 
-    private static bool ReferencesDriver(Compilation compilation)
+    /// <summary>
+    /// Whether MongoDB.Driver is referenced, without resolving any symbol: what an analyzer checks at compilation
+    /// start, leaving the symbol lookups (<see cref="TryCreate"/>) to its first callback.
+    /// </summary>
+    public static bool IsReferenced(Compilation compilation)
     {
         // The references' file names first: reading them binds nothing, while the referenced assemblies' identities
         // (and Compilation.References, which adds #r directives) need the compiler to load every reference and

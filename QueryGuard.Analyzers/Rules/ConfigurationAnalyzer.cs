@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using QueryGuard.Baseline;
@@ -25,33 +27,43 @@ public sealed class ConfigurationAnalyzer : DiagnosticAnalyzer
         {
             // Without MongoDB.Driver and without a configuration file there is nothing to check: bail out before
             // loading the configuration (a compilation that never uses QueryGuard should cost it nothing).
-            var symbols = DriverSymbols.TryCreate(start.Compilation);
-            if (symbols is null && !HasConfigurationFile(start.Options.AdditionalFiles))
+            var referencesDriver = DriverSymbols.IsReferenced(start.Compilation);
+            if (!referencesDriver && !HasConfigurationFile(start.Options.AdditionalFiles))
             {
                 return;
             }
 
-            var configuration = QueryGuardConfiguration.Load(start.Options, start.Compilation, start.TryGetValue, start.CancellationToken);
+            // Reading the files happens here; the checks against the compilation (do the named types exist?) and the
+            // driver's symbols wait for the first callback that needs them (MongoOperationAnalyzer.LazyCompilation).
+            var compilation = start.Compilation;
+            var configuration = QueryGuardConfiguration.Load(start.Options, compilation: null, start.TryGetValue, start.CancellationToken);
             // queryguard.baseline.json that cannot be read is reported the same way (its readable entries still apply).
-            var errors = configuration.Errors.AddRange(BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken).Errors);
-            if (!errors.IsEmpty)
+            var fileErrors = configuration.Errors.AddRange(BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken).Errors);
+            var errors = new Lazy<ImmutableArray<ConfigurationError>>(
+                () => fileErrors.AddRange(configuration.CheckAgainst(compilation)), LazyThreadSafetyMode.PublicationOnly);
+            start.RegisterAdditionalFileAction(file =>
             {
-                start.RegisterAdditionalFileAction(file =>
+                foreach (var error in errors.Value)
                 {
-                    foreach (var error in errors)
+                    if (error.Path == file.AdditionalFile.Path)
                     {
-                        if (error.Path == file.AdditionalFile.Path)
-                        {
-                            file.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidConfiguration, error.ToLocation(), error.Message));
-                        }
+                        file.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidConfiguration, error.ToLocation(), error.Message));
                     }
-                });
-            }
+                }
+            });
 
-            if (symbols is not null)
+            if (referencesDriver)
             {
-                var queryGuard = QueryGuardCompilation.Create(symbols, configuration);
-                start.RegisterSymbolAction(symbol => AnalyzeDocumentType(symbol, queryGuard), SymbolKind.NamedType);
+                var queryGuard = MongoOperationAnalyzer.LazyCompilation(compilation, configuration);
+                start.RegisterSymbolAction(
+                    symbol =>
+                    {
+                        if (queryGuard.Value is { } resolved)
+                        {
+                            AnalyzeDocumentType(symbol, resolved);
+                        }
+                    },
+                    SymbolKind.NamedType);
             }
         });
     }

@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -44,14 +46,15 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.RegisterCompilationStartAction(start =>
         {
-            if (DriverSymbols.TryCreate(start.Compilation) is not { } symbols)
+            if (!DriverSymbols.IsReferenced(start.Compilation))
             {
                 // MongoDB.Driver is not referenced: nothing to analyse.
                 return;
             }
 
-            var configuration = QueryGuardConfiguration.Load(start.Options, start.Compilation, start.TryGetValue, start.CancellationToken);
-            var queryGuard = QueryGuardCompilation.Create(symbols, configuration);
+            // The files are read here; the driver's symbols are resolved at the first operation (see LazyCompilation).
+            var configuration = QueryGuardConfiguration.Load(start.Options, compilation: null, start.TryGetValue, start.CancellationToken);
+            var queryGuard = LazyCompilation(start.Compilation, configuration);
 
             // A build that records the baseline (-p:QueryGuardUpdateBaseline=true) must see every finding.
             var baseline = BaselineFile.IsUpdating(start.Options)
@@ -59,11 +62,27 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
                 : BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken);
 
             start.RegisterOperationAction(
-                operationContext => AnalyzeOperation(operationContext, queryGuard, baseline),
+                operationContext =>
+                {
+                    if (queryGuard.Value is { } resolved)
+                    {
+                        AnalyzeOperation(operationContext, resolved, baseline);
+                    }
+                },
                 OperationKind.Invocation,
                 OperationKind.ObjectCreation);
         });
     }
+
+    /// <summary>
+    /// The per-compilation state, created by the first callback that needs it rather than at compilation start:
+    /// the first symbol lookup by metadata name makes the compiler bind every reference and declare every source
+    /// file. By the first operation the compiler has done that for itself; at compilation start QueryGuard would do it
+    /// (and be charged for it). Null when the driver's types are not found. Not cached on failure (a cancelled
+    /// callback), so the next callback tries again.
+    /// </summary>
+    internal static Lazy<QueryGuardCompilation?> LazyCompilation(Compilation compilation, QueryGuardConfiguration configuration) =>
+        new(() => DriverSymbols.TryCreate(compilation) is { } symbols ? QueryGuardCompilation.Create(symbols, configuration) : null, LazyThreadSafetyMode.PublicationOnly);
 
     private static void AnalyzeOperation(OperationAnalysisContext context, QueryGuardCompilation queryGuard, BaselineFile baseline)
     {
