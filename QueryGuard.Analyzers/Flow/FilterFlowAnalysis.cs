@@ -41,6 +41,9 @@ internal sealed class FilterFlowAnalysis
     private readonly State?[] _entry;
     private readonly string?[] _blockCondition;
     private readonly HashSet<ILocalSymbol> _escaped = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The blocks' operations that write some local anywhere inside them (found once, by FindEscapes).</summary>
+    private readonly HashSet<IOperation> _writesLocals = new();
     private bool _failed;
 
     private FilterFlowAnalysis(ControlFlowGraph graph, FilterFlowContext context)
@@ -203,6 +206,13 @@ internal sealed class FilterFlowAnalysis
             return State.Unknown;
         }
 
+        // Branches that did not touch a tracked value bring the very same state (Apply returns it unchanged): the
+        // union of n copies is that state, and every alternative is shared by all, so no branch label is added.
+        if (incoming.TrueForAll(i => ReferenceEquals(i.State.Values, incoming[0].State.Values)))
+        {
+            return incoming[0].State;
+        }
+
         var keys = incoming.SelectMany(i => i.State.Values.Keys).Distinct(KeyComparer.Instance).ToList();
         var values = ImmutableDictionary.CreateBuilder<object, ImmutableArray<FilterPath>>(KeyComparer.Instance);
         foreach (var key in keys)
@@ -212,6 +222,12 @@ internal sealed class FilterFlowAnalysis
             if (everywhere.Count < incoming.Count)
             {
                 // Assigned on some paths only: unassigned elsewhere (the compiler rejects reading it), keep what is known.
+            }
+            else if (everywhere.TrueForAll(e => e.Equals(everywhere[0])))
+            {
+                // The same alternatives from every branch (the same array): shared by all, so unchanged.
+                values[key] = everywhere[0];
+                continue;
             }
 
             foreach (var (state, branch) in incoming)
@@ -267,6 +283,7 @@ internal sealed class FilterFlowAnalysis
     private State Apply(IOperation operation, State state, string? condition)
     {
         Transfers++;
+        var blockOperation = operation;
         if (operation is IExpressionStatementOperation statement)
         {
             operation = statement.Operation;
@@ -301,6 +318,11 @@ internal sealed class FilterFlowAnalysis
         }
 
         // Any other write to a tracked local (a nested assignment, a call on a list, a ref argument) makes it unknown.
+        if (!_writesLocals.Contains(blockOperation))
+        {
+            return state;
+        }
+
         foreach (var descendant in operation.DescendantsAndSelf())
         {
             if (WrittenLocal(descendant) is { } written && Tracks(written) is not null)
@@ -406,9 +428,13 @@ internal sealed class FilterFlowAnalysis
                     {
                         MarkWritten(lambda.Symbol.DeclaringSyntaxReferences);
                     }
-                    else if (inHandler && WrittenLocal(descendant) is { } written)
+                    else if (WrittenLocal(descendant) is { } written)
                     {
-                        _escaped.Add(written);
+                        _writesLocals.Add(operation);
+                        if (inHandler)
+                        {
+                            _escaped.Add(written);
+                        }
                     }
                 }
             }
@@ -547,8 +573,10 @@ internal sealed class FilterFlowAnalysis
 
         public bool SameAs(State other) =>
             IsUnknown == other.IsUnknown
-            && Values.Count == other.Values.Count
-            && Values.All(pair => other.Values.TryGetValue(pair.Key, out var theirs) && theirs.Select(Key).SequenceEqual(pair.Value.Select(Key)));
+            && (ReferenceEquals(Values, other.Values)
+                || (Values.Count == other.Values.Count
+                    && Values.All(pair => other.Values.TryGetValue(pair.Key, out var theirs)
+                        && (theirs.Equals(pair.Value) || theirs.Select(Key).SequenceEqual(pair.Value.Select(Key))))));
     }
 
     private sealed class KeyComparer : IEqualityComparer<object>

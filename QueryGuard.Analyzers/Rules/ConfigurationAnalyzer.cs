@@ -40,7 +40,7 @@ public sealed class ConfigurationAnalyzer : DiagnosticAnalyzer
             // queryguard.baseline.json that cannot be read is reported the same way (its readable entries still apply).
             var fileErrors = configuration.Errors.AddRange(BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken).Errors);
             var errors = new Lazy<ImmutableArray<ConfigurationError>>(
-                () => fileErrors.AddRange(configuration.CheckAgainst(compilation)), LazyThreadSafetyMode.PublicationOnly);
+                () => fileErrors.AddRange(configuration.CheckAgainst(compilation)), LazyThreadSafetyMode.ExecutionAndPublication);
             start.RegisterAdditionalFileAction(file =>
             {
                 foreach (var error in errors.Value)

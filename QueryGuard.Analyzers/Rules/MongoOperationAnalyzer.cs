@@ -78,11 +78,11 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
     /// The per-compilation state, created by the first callback that needs it rather than at compilation start:
     /// the first symbol lookup by metadata name makes the compiler bind every reference and declare every source
     /// file. By the first operation the compiler has done that for itself; at compilation start QueryGuard would do it
-    /// (and be charged for it). Null when the driver's types are not found. Not cached on failure (a cancelled
-    /// callback), so the next callback tries again.
+    /// (and be charged for it). Null when the driver's types are not found. Created once (callbacks that arrive
+    /// meanwhile wait rather than repeat the lookups); the factory takes no cancellation token and does not throw.
     /// </summary>
     internal static Lazy<QueryGuardCompilation?> LazyCompilation(Compilation compilation, QueryGuardConfiguration configuration) =>
-        new(() => DriverSymbols.TryCreate(compilation) is { } symbols ? QueryGuardCompilation.Create(symbols, configuration) : null, LazyThreadSafetyMode.PublicationOnly);
+        new(() => DriverSymbols.TryCreate(compilation) is { } symbols ? QueryGuardCompilation.Create(symbols, configuration) : null, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static void AnalyzeOperation(OperationAnalysisContext context, QueryGuardCompilation queryGuard, BaselineFile baseline)
     {
