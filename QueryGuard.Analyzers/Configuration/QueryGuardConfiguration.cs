@@ -90,7 +90,15 @@ internal sealed class QueryGuardConfiguration
             return TypeName(outer) + "+" + type.MetadataName;
         }
 
-        return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + type.MetadataName : type.MetadataName;
+        // Namespace names joined by hand: this runs for every operation whose collection name is not visible, and
+        // ToDisplayString goes through the symbol display machinery.
+        var name = type.MetadataName;
+        for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            name = ns.Name + "." + name;
+        }
+
+        return name;
     }
 
     public static bool IsConfigurationFile(string path) => string.Equals(System.IO.Path.GetFileName(path), FileName, StringComparison.OrdinalIgnoreCase);

@@ -120,6 +120,14 @@ internal sealed class FilterFlowAnalysis
         return paths.Count == 0 ? null : ToNode(Cap(paths.ToImmutable()));
     }
 
+    /// <summary>
+    /// What <see cref="ReturnedValue"/> gives for a body that is one returned expression without locals, from that
+    /// expression's model: the same normalisation, without a graph (<see cref="HelperSummaries"/>).
+    /// </summary>
+    internal static FilterNode ReturnedExpression(FilterNode node) => node is ChoiceFilter choice
+        ? ToNode(Cap(ImmutableArray.CreateRange(choice.Paths, p => p with { Filter = Normalize(p.Filter) })))
+        : Normalize(node);
+
     // ---- Solving --------------------------------------------------------------------------------------
 
     private void Solve()

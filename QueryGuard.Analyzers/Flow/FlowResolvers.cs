@@ -40,7 +40,8 @@ internal sealed class FlowResolvers
             return resolver;
         }
 
-        return new HelpersOnly(_helpers, cancellationToken);
+        // Outside any graph: only helper methods can be followed.
+        return new HelperSummaries.HelperCalls(_helpers, ImmutableStack<IMethodSymbol>.Empty, cancellationToken);
     }
 
     public FilterFlowAnalysis Analyze(ControlFlowGraph graph, CancellationToken cancellationToken) =>
@@ -85,23 +86,5 @@ internal sealed class FlowResolvers
         }
 
         return null;
-    }
-
-    /// <summary>Outside any graph: only helper methods can be followed.</summary>
-    private sealed class HelpersOnly : IFilterReferenceResolver
-    {
-        private readonly HelperSummaries _helpers;
-        private readonly CancellationToken _cancellationToken;
-
-        public HelpersOnly(HelperSummaries helpers, CancellationToken cancellationToken)
-        {
-            _helpers = helpers;
-            _cancellationToken = cancellationToken;
-        }
-
-        public FilterNode? Resolve(IOperation reference, ITypeSymbol documentType, int depth) =>
-            reference is IInvocationOperation call ? _helpers.Summarize(call, ImmutableStack<IMethodSymbol>.Empty, _cancellationToken) : null;
-
-        public ImmutableArray<FilterListPath>? ResolveList(IOperation reference, ITypeSymbol documentType, int depth) => null;
     }
 }

@@ -62,6 +62,17 @@ internal sealed class HelperSummaries
             return null;
         }
 
+        // A helper that returns one expression and has no locals (`=> Eq(...) & Eq(...)`) needs no graph: its value
+        // is that expression's model, calls to other helpers summarised the same way.
+        if (ReturnedExpression(syntax) is { } returned
+            && model.GetOperation(returned, cancellationToken) is { } value
+            && !value.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation or IFlowCaptureReferenceOperation))
+        {
+            var node = _builder.With(new HelperCalls(this, callers, cancellationToken)).Build(value, documentType, cancellationToken);
+            complete = callers.Count() < MaxDepth;
+            return FilterFlowAnalysis.ReturnedExpression(node);
+        }
+
         var graph = GraphOf(model, syntax, method, cancellationToken);
         if (graph is null)
         {
@@ -74,6 +85,19 @@ internal sealed class HelperSummaries
         // A result cut short by depth (not by the method itself) is not cached: another caller may see further.
         complete = callers.Count() < MaxDepth;
         return summary;
+    }
+
+    private static ExpressionSyntax? ReturnedExpression(SyntaxNode declaration)
+    {
+        var (arrow, body) = declaration switch
+        {
+            MethodDeclarationSyntax method => (method.ExpressionBody, method.Body),
+            LocalFunctionStatementSyntax localFunction => (localFunction.ExpressionBody, localFunction.Body),
+            _ => (null, null),
+        };
+
+        return arrow?.Expression
+            ?? (body is { Statements.Count: 1 } && body.Statements[0] is ReturnStatementSyntax { Expression: { } returned } ? returned : null);
     }
 
     private static ControlFlowGraph? GraphOf(SemanticModel model, SyntaxNode syntax, IMethodSymbol method, CancellationToken cancellationToken)
@@ -118,6 +142,26 @@ internal sealed class HelperSummaries
         }
 
         return null;
+    }
+
+    /// <summary>Resolves calls to helper methods through their summaries, and nothing else (no locals are in scope).</summary>
+    internal sealed class HelperCalls : IFilterReferenceResolver
+    {
+        private readonly HelperSummaries _helpers;
+        private readonly ImmutableStack<IMethodSymbol> _callers;
+        private readonly CancellationToken _cancellationToken;
+
+        public HelperCalls(HelperSummaries helpers, ImmutableStack<IMethodSymbol> callers, CancellationToken cancellationToken)
+        {
+            _helpers = helpers;
+            _callers = callers;
+            _cancellationToken = cancellationToken;
+        }
+
+        public FilterNode? Resolve(IOperation reference, ITypeSymbol documentType, int depth) =>
+            reference is IInvocationOperation call ? _helpers.Summarize(call, _callers, _cancellationToken) : null;
+
+        public ImmutableArray<FilterListPath>? ResolveList(IOperation reference, ITypeSymbol documentType, int depth) => null;
     }
 
     private ITypeSymbol? DocumentTypeOf(ITypeSymbol type) =>
