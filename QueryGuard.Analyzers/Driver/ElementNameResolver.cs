@@ -47,6 +47,7 @@ internal sealed class ElementNameResolver
     private readonly NamingOptions _options;
     private readonly ConcurrentDictionary<ISymbol, string> _names = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<ITypeSymbol, ISymbol?> _idMembers = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<(ITypeSymbol Type, string StoredName), ISymbol?> _storedAs = new(new TypeAndNameComparer());
 
     public ElementNameResolver(DriverSymbols symbols, NamingOptions options)
     {
@@ -94,7 +95,11 @@ internal sealed class ElementNameResolver
     }
 
     /// <summary>The property or field of <paramref name="documentType"/> (or a base) stored as <paramref name="storedName"/>.</summary>
-    public ISymbol? FindMemberStoredAs(ITypeSymbol documentType, string storedName)
+    public ISymbol? FindMemberStoredAs(ITypeSymbol documentType, string storedName) =>
+        // Asked for every finding that names a key to add (the code fixes read it): cached per type and name.
+        _storedAs.GetOrAdd((documentType, storedName), key => ComputeMemberStoredAs(key.Type, key.StoredName));
+
+    private ISymbol? ComputeMemberStoredAs(ITypeSymbol documentType, string storedName)
     {
         for (var type = documentType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
         {
@@ -214,4 +219,13 @@ internal sealed class ElementNameResolver
         IFieldSymbol f => f.Type,
         _ => null,
     };
+
+    private sealed class TypeAndNameComparer : IEqualityComparer<(ITypeSymbol Type, string StoredName)>
+    {
+        public bool Equals((ITypeSymbol Type, string StoredName) x, (ITypeSymbol Type, string StoredName) y) =>
+            x.StoredName == y.StoredName && SymbolEqualityComparer.Default.Equals(x.Type, y.Type);
+
+        public int GetHashCode((ITypeSymbol Type, string StoredName) obj) =>
+            (SymbolEqualityComparer.Default.GetHashCode(obj.Type) * 31) + obj.StoredName.GetHashCode();
+    }
 }
