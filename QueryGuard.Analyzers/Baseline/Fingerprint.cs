@@ -85,11 +85,14 @@ internal sealed class FingerprintSeed
 
     public FingerprintSeed(ISymbol? containingSymbol, string operationName, string collectionName, SyntaxNode filterOrOperation)
     {
-        _value = new Lazy<(string, string)>(() =>
-        {
-            var memberId = Fingerprint.MemberId(containingSymbol);
-            return (memberId, memberId + "\n" + operationName + "\n" + collectionName + "\n" + Fingerprint.NormalizedText(filterOrOperation));
-        });
+        // Read only by the callback that analyses the operation (one thread), so no lock is needed.
+        _value = new Lazy<(string, string)>(
+            () =>
+            {
+                var memberId = Fingerprint.MemberId(containingSymbol);
+                return (memberId, memberId + "\n" + operationName + "\n" + collectionName + "\n" + Fingerprint.NormalizedText(filterOrOperation));
+            },
+            System.Threading.LazyThreadSafetyMode.None);
     }
 
     public string MemberId => _value.Value.MemberId;

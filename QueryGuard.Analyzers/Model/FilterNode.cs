@@ -45,7 +45,9 @@ public sealed class FilterValue : IEquatable<FilterValue>
     public FilterValue(string text, Func<Nullness> nullness)
     {
         Text = text;
-        _deferred = new Lazy<Nullness>(nullness, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+        // Nodes of helper summaries are shared between callbacks: any thread may compute it, the first result is kept
+        // (the computation is deterministic), without a lock.
+        _deferred = new Lazy<Nullness>(nullness, System.Threading.LazyThreadSafetyMode.PublicationOnly);
     }
 
     public static FilterValue Opaque { get; } = new("value");
