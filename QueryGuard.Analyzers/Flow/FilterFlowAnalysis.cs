@@ -524,10 +524,28 @@ internal sealed class FilterFlowAnalysis
     /// <summary>Repeated conditions add nothing (<c>f &amp;= Eq(a)</c> in a loop): drop duplicates so loops settle.</summary>
     private static FilterNode Normalize(FilterNode node) => node switch
     {
-        AndFilter and => Filter.And(and.Operands.GroupBy(o => o.ToString()).Select(g => g.First())),
-        OrFilter or => Filter.Or(or.Operands.GroupBy(o => o.ToString()).Select(g => g.First())),
+        AndFilter conjunction when HasDuplicates(conjunction.Operands) => Filter.And(conjunction.Operands.GroupBy(o => o.ToString()).Select(g => g.First())),
+        OrFilter disjunction when HasDuplicates(disjunction.Operands) => Filter.Or(disjunction.Operands.GroupBy(o => o.ToString()).Select(g => g.First())),
         _ => node,
     };
+
+    /// <summary>Operands are few: compare their (cached) texts pairwise rather than grouping, which allocates.</summary>
+    private static bool HasDuplicates(ImmutableArray<FilterNode> operands)
+    {
+        for (var i = 1; i < operands.Length; i++)
+        {
+            var text = operands[i].ToString();
+            for (var j = 0; j < i; j++)
+            {
+                if (operands[j].ToString() == text)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     private static (string Condition, string Filter) Key(FilterPath path) => (path.Condition, path.Filter.ToString());
 

@@ -29,35 +29,53 @@ public static class Filter
     /// </summary>
     public static FilterNode And(IEnumerable<FilterNode> operands)
     {
-        var result = ImmutableArray.CreateBuilder<FilterNode>();
+        var result = ImmutableArray.CreateBuilder<FilterNode>(operands is ICollection<FilterNode> known ? known.Count : 4);
         foreach (var operand in operands)
         {
-            switch (operand)
+            if (!AddConjunct(result, operand))
             {
-                case EmptyFilter:
-                case ClientCondition { Value: true }:
-                    continue;
-                case NothingFilter:
-                case ClientCondition { Value: false }:
-                    return Nothing;
-                case AndFilter and:
-                    result.AddRange(and.Operands);
-                    break;
-                default:
-                    result.Add(operand);
-                    break;
+                return Nothing;
             }
         }
 
-        return result.Count switch
-        {
-            0 => Empty,
-            1 => result[0],
-            _ => new AndFilter(result.ToImmutable()),
-        };
+        return Conjunction(result);
+    }
+
+    /// <summary>The common two-operand case (<c>a &amp; b</c>), without an enumerator.</summary>
+    public static FilterNode And(FilterNode left, FilterNode right)
+    {
+        var result = ImmutableArray.CreateBuilder<FilterNode>(2);
+        return AddConjunct(result, left) && AddConjunct(result, right) ? Conjunction(result) : Nothing;
     }
 
     public static FilterNode And(params FilterNode[] operands) => And((IEnumerable<FilterNode>)operands);
+
+    /// <summary>Adds one operand of a conjunction; false when it matches nothing (so the whole conjunction does).</summary>
+    private static bool AddConjunct(ImmutableArray<FilterNode>.Builder result, FilterNode operand)
+    {
+        switch (operand)
+        {
+            case EmptyFilter:
+            case ClientCondition { Value: true }:
+                return true;
+            case NothingFilter:
+            case ClientCondition { Value: false }:
+                return false;
+            case AndFilter and:
+                result.AddRange(and.Operands);
+                return true;
+            default:
+                result.Add(operand);
+                return true;
+        }
+    }
+
+    private static FilterNode Conjunction(ImmutableArray<FilterNode>.Builder result) => result.Count switch
+    {
+        0 => Empty,
+        1 => result[0],
+        _ => new AndFilter(result.Count == result.Capacity ? result.MoveToImmutable() : result.ToImmutable()),
+    };
 
     /// <summary>
     /// <c>Or</c> keeps empty operands literally (<c>{$or: [{}, x]}</c>), which matches every document; branches that
@@ -65,35 +83,53 @@ public static class Filter
     /// </summary>
     public static FilterNode Or(IEnumerable<FilterNode> operands)
     {
-        var result = ImmutableArray.CreateBuilder<FilterNode>();
+        var result = ImmutableArray.CreateBuilder<FilterNode>(operands is ICollection<FilterNode> known ? known.Count : 4);
         foreach (var operand in operands)
         {
-            switch (operand)
+            if (!AddDisjunct(result, operand))
             {
-                case EmptyFilter:
-                case ClientCondition { Value: true }:
-                    return Empty;
-                case NothingFilter:
-                case ClientCondition { Value: false }:
-                    continue;
-                case OrFilter or:
-                    result.AddRange(or.Operands);
-                    break;
-                default:
-                    result.Add(operand);
-                    break;
+                return Empty;
             }
         }
 
-        return result.Count switch
-        {
-            0 => Nothing,
-            1 => result[0],
-            _ => new OrFilter(result.ToImmutable()),
-        };
+        return Disjunction(result);
+    }
+
+    /// <summary>The common two-operand case (<c>a | b</c>), without an enumerator.</summary>
+    public static FilterNode Or(FilterNode left, FilterNode right)
+    {
+        var result = ImmutableArray.CreateBuilder<FilterNode>(2);
+        return AddDisjunct(result, left) && AddDisjunct(result, right) ? Disjunction(result) : Empty;
     }
 
     public static FilterNode Or(params FilterNode[] operands) => Or((IEnumerable<FilterNode>)operands);
+
+    /// <summary>Adds one operand of a disjunction; false when it matches every document (so the whole disjunction does).</summary>
+    private static bool AddDisjunct(ImmutableArray<FilterNode>.Builder result, FilterNode operand)
+    {
+        switch (operand)
+        {
+            case EmptyFilter:
+            case ClientCondition { Value: true }:
+                return false;
+            case NothingFilter:
+            case ClientCondition { Value: false }:
+                return true;
+            case OrFilter or:
+                result.AddRange(or.Operands);
+                return true;
+            default:
+                result.Add(operand);
+                return true;
+        }
+    }
+
+    private static FilterNode Disjunction(ImmutableArray<FilterNode>.Builder result) => result.Count switch
+    {
+        0 => Nothing,
+        1 => result[0],
+        _ => new OrFilter(result.Count == result.Capacity ? result.MoveToImmutable() : result.ToImmutable()),
+    };
 
     /// <summary>
     /// <c>Not</c> rewrites single-field operators the way the driver renders them: <c>!Eq</c> is <c>$ne</c>,
