@@ -27,96 +27,64 @@ public static class Filter
     /// <c>And</c> flattens, and drops empty operands (<c>Empty &amp; x</c> renders <c>x</c>); one operand that
     /// matches nothing makes the whole conjunction match nothing.
     /// </summary>
-    public static FilterNode And(IEnumerable<FilterNode> operands)
-    {
-        var result = ImmutableArray.CreateBuilder<FilterNode>(operands is ICollection<FilterNode> known ? known.Count : 4);
-        foreach (var operand in operands)
-        {
-            if (!AddConjunct(result, operand))
-            {
-                return Nothing;
-            }
-        }
-
-        return Conjunction(result);
-    }
+    public static FilterNode And(IEnumerable<FilterNode> operands) => Combine(operands, isAnd: true);
 
     /// <summary>The common two-operand case (<c>a &amp; b</c>), without an enumerator.</summary>
-    public static FilterNode And(FilterNode left, FilterNode right)
-    {
-        var result = ImmutableArray.CreateBuilder<FilterNode>(2);
-        return AddConjunct(result, left) && AddConjunct(result, right) ? Conjunction(result) : Nothing;
-    }
+    public static FilterNode And(FilterNode left, FilterNode right) => Combine(left, right, isAnd: true);
 
-    public static FilterNode And(params FilterNode[] operands) => And((IEnumerable<FilterNode>)operands);
-
-    /// <summary>Adds one operand of a conjunction; false when it matches nothing (so the whole conjunction does).</summary>
-    private static bool AddConjunct(ImmutableArray<FilterNode>.Builder result, FilterNode operand)
-    {
-        switch (operand)
-        {
-            case EmptyFilter:
-            case ClientCondition { Value: true }:
-                return true;
-            case NothingFilter:
-            case ClientCondition { Value: false }:
-                return false;
-            case AndFilter and:
-                result.AddRange(and.Operands);
-                return true;
-            default:
-                result.Add(operand);
-                return true;
-        }
-    }
-
-    private static FilterNode Conjunction(ImmutableArray<FilterNode>.Builder result) => result.Count switch
-    {
-        0 => Empty,
-        1 => result[0],
-        _ => new AndFilter(result.Count == result.Capacity ? result.MoveToImmutable() : result.ToImmutable()),
-    };
+    public static FilterNode And(params FilterNode[] operands) => Combine(operands, isAnd: true);
 
     /// <summary>
     /// <c>Or</c> keeps empty operands literally (<c>{$or: [{}, x]}</c>), which matches every document; branches that
     /// match nothing add nothing.
     /// </summary>
-    public static FilterNode Or(IEnumerable<FilterNode> operands)
+    public static FilterNode Or(IEnumerable<FilterNode> operands) => Combine(operands, isAnd: false);
+
+    /// <summary>The common two-operand case (<c>a | b</c>), without an enumerator.</summary>
+    public static FilterNode Or(FilterNode left, FilterNode right) => Combine(left, right, isAnd: false);
+
+    public static FilterNode Or(params FilterNode[] operands) => Combine(operands, isAnd: false);
+
+    private static FilterNode Combine(IEnumerable<FilterNode> operands, bool isAnd)
     {
         var result = ImmutableArray.CreateBuilder<FilterNode>(operands is ICollection<FilterNode> known ? known.Count : 4);
         foreach (var operand in operands)
         {
-            if (!AddDisjunct(result, operand))
+            if (!Add(result, operand, isAnd))
             {
-                return Empty;
+                return isAnd ? Nothing : Empty;
             }
         }
 
-        return Disjunction(result);
+        return Result(result, isAnd);
     }
 
-    /// <summary>The common two-operand case (<c>a | b</c>), without an enumerator.</summary>
-    public static FilterNode Or(FilterNode left, FilterNode right)
+    private static FilterNode Combine(FilterNode left, FilterNode right, bool isAnd)
     {
         var result = ImmutableArray.CreateBuilder<FilterNode>(2);
-        return AddDisjunct(result, left) && AddDisjunct(result, right) ? Disjunction(result) : Empty;
+        return Add(result, left, isAnd) && Add(result, right, isAnd) ? Result(result, isAnd) : isAnd ? Nothing : Empty;
     }
 
-    public static FilterNode Or(params FilterNode[] operands) => Or((IEnumerable<FilterNode>)operands);
-
-    /// <summary>Adds one operand of a disjunction; false when it matches every document (so the whole disjunction does).</summary>
-    private static bool AddDisjunct(ImmutableArray<FilterNode>.Builder result, FilterNode operand)
+    /// <summary>
+    /// Adds one operand; false when it decides the whole result: an operand that matches nothing makes a conjunction
+    /// match nothing, one that matches everything makes a disjunction match everything. The other one of the two adds
+    /// nothing, and a nested operand of the same kind is flattened.
+    /// </summary>
+    private static bool Add(ImmutableArray<FilterNode>.Builder result, FilterNode operand, bool isAnd)
     {
         switch (operand)
         {
             case EmptyFilter:
             case ClientCondition { Value: true }:
-                return false;
+                return isAnd;
             case NothingFilter:
             case ClientCondition { Value: false }:
+                return !isAnd;
+            case AndFilter nested when isAnd:
+                result.AddRange(nested.Operands);
                 return true;
-            case OrFilter or:
-                result.AddRange(or.Operands);
+            case OrFilter nested when !isAnd:
+                result.AddRange(nested.Operands);
                 return true;
             default:
                 result.Add(operand);
@@ -124,12 +92,16 @@ public static class Filter
         }
     }
 
-    private static FilterNode Disjunction(ImmutableArray<FilterNode>.Builder result) => result.Count switch
+    private static FilterNode Result(ImmutableArray<FilterNode>.Builder result, bool isAnd)
     {
-        0 => Nothing,
-        1 => result[0],
-        _ => new OrFilter(result.Count == result.Capacity ? result.MoveToImmutable() : result.ToImmutable()),
-    };
+        if (result.Count <= 1)
+        {
+            return result.Count == 1 ? result[0] : isAnd ? Empty : Nothing;
+        }
+
+        var operands = result.Count == result.Capacity ? result.MoveToImmutable() : result.ToImmutable();
+        return isAnd ? new AndFilter(operands) : new OrFilter(operands);
+    }
 
     /// <summary>
     /// <c>Not</c> rewrites single-field operators the way the driver renders them: <c>!Eq</c> is <c>$ne</c>,

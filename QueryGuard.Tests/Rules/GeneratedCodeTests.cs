@@ -36,20 +36,13 @@ public class GeneratedCodeTests
     }
 
     [Theory]
-    [InlineData("[System.CodeDom.Compiler.GeneratedCode(\"tool\", \"1.0\")]\npublic class SessionStore", true)]
-    [InlineData("[System.Obsolete(\"old\")]\npublic class SessionStore", false)]
-    public Task GeneratedCodeAttributeOnType(string declaration, bool generated)
+    [InlineData("public class SessionStore", "[System.CodeDom.Compiler.GeneratedCode(\"tool\", \"1.0\")]\npublic class SessionStore", true)]
+    [InlineData("public class SessionStore", "[System.Obsolete(\"old\")]\npublic class SessionStore", false)]
+    [InlineData("public async Task Run(", "[System.CodeDom.Compiler.GeneratedCode(\"tool\", \"1.0\")]\n    public async Task Run(", true)]
+    [InlineData("public async Task Run(", "[System.Obsolete(\"old\")]\n    public async Task Run(", false)]
+    public Task AttributeOnTypeOrMethod(string declaration, string attributed, bool generated)
     {
-        var source = WriteTestSource.Wrap(Write).Replace("public class SessionStore", declaration);
-        return generated ? new Verify(Rule).NoDiagnosticsAsync(source.Replace("{|#0:", "").Replace("|}", "")) : ReportsAsync(source);
-    }
-
-    [Theory]
-    [InlineData("[System.CodeDom.Compiler.GeneratedCode(\"tool\", \"1.0\")]\n    public async Task Run(", true)]
-    [InlineData("[System.Obsolete(\"old\")]\n    public async Task Run(", false)]
-    public Task GeneratedCodeAttributeOnMethod(string declaration, bool generated)
-    {
-        var source = WriteTestSource.Wrap(Write).Replace("public async Task Run(", declaration);
+        var source = WriteTestSource.Wrap(Write).Replace(declaration, attributed);
         return generated ? new Verify(Rule).NoDiagnosticsAsync(source.Replace("{|#0:", "").Replace("|}", "")) : ReportsAsync(source);
     }
 
