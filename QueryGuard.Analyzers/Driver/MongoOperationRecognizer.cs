@@ -358,7 +358,8 @@ internal sealed class MongoOperationRecognizer
 
     private MongoOperation? RecognizeWriteModel(IObjectCreationOperation creation)
     {
-        if (creation.Type is not INamedTypeSymbol { TypeArguments.Length: 1 } type)
+        // Every `new` in the compilation comes here: the name and arity first (no allocation), symbols after.
+        if (creation.Type is not INamedTypeSymbol { Arity: 1 } type || !type.Name.EndsWith("Model", System.StringComparison.Ordinal))
         {
             return null;
         }
