@@ -6,7 +6,8 @@ namespace QueryGuard.Tests.EndToEnd;
 /// <summary>
 /// Keeps <c>bench/run.sh</c> working: a tiny version of the benchmark (20 files, 200 call sites, one run of each
 /// configuration) must generate workloads that compile, build every configuration and print the four result lines
-/// last, each with a number. It measures nothing: the numbers of so small a run mean little (bench/README.md).
+/// last, each with a number; and the in-process profiling harness (bench/InProcess) must build and find the workload's
+/// unsafe writes. It measures nothing: the numbers of so small a run mean little (bench/README.md).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 [Trait("Category", "EndToEnd")]
@@ -39,6 +40,17 @@ public sealed class BenchmarkScriptTests
             {
                 Assert.True(Regex.IsMatch(last[i], ResultLines[i]), $"line {i + 1} of the last four is '{last[i]}', expected {ResultLines[i]}.\n{run}");
             }
+
+            // The profiling harness (bench/InProcess) must keep building and must see the same analyzers at work on
+            // the generated workload: the two unsafe shapes give QG1001 and QG1002 findings.
+            var inProcessOut = Path.Combine(output, "tools", "inprocess");
+            var build = DotNetCli.Run(root, TimeSpan.FromMinutes(5), null, "build", Path.Combine(root, "bench", "InProcess"), "-c", "Release", "-o", inProcessOut, "-nologo", "-v:q");
+            Assert.True(build.ExitCode == 0, build.ToString());
+            var profile = DotNetCli.Run(root, TimeSpan.FromMinutes(5), null, Path.Combine(inProcessOut, "qg-inprocess.dll"),
+                "--work", Path.Combine(output, "work", "driver"), "--driver", ReferenceAssemblies.DriverPath(DriverVersion.V3), "--iterations", "1");
+            Assert.True(profile.ExitCode == 0, profile.ToString());
+            Assert.Matches(@"compiler errors 0, diagnostics .*QG1001=[1-9]\d*.*QG1002=[1-9]\d*", profile.Output);
+            Assert.Matches(@"MongoOperationAnalyzer\s+\d+(\.\d+)? ms", profile.Output);
         }
         finally
         {
