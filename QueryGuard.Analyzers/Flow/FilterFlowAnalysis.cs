@@ -222,7 +222,7 @@ internal sealed class FilterFlowAnalysis
         }
 
         var keys = incoming.SelectMany(i => i.State.Values.Keys).Distinct(KeyComparer.Instance).ToList();
-        var values = ImmutableDictionary.CreateBuilder<object, ImmutableArray<FilterPath>>(KeyComparer.Instance);
+        var values = new List<KeyValuePair<object, ImmutableArray<FilterPath>>>(keys.Count);
         foreach (var key in keys)
         {
             var merged = ImmutableArray.CreateBuilder<FilterPath>();
@@ -234,7 +234,7 @@ internal sealed class FilterFlowAnalysis
             else if (everywhere.TrueForAll(e => e.Equals(everywhere[0])))
             {
                 // The same alternatives from every branch (the same array): shared by all, so unchanged.
-                values[key] = everywhere[0];
+                values.Add(new(key, everywhere[0]));
                 continue;
             }
 
@@ -253,10 +253,10 @@ internal sealed class FilterFlowAnalysis
                 }
             }
 
-            values[key] = Cap(merged.ToImmutable());
+            values.Add(new(key, Cap(merged.ToImmutable())));
         }
 
-        return new State(values.ToImmutable(), false);
+        return new State(new ValueMap(values.ToArray()), false);
     }
 
     private State Transfer(BasicBlock block, State state, int count)
@@ -580,18 +580,18 @@ internal sealed class FilterFlowAnalysis
 
     private sealed class State
     {
-        public static readonly State Empty = new(ImmutableDictionary.Create<object, ImmutableArray<FilterPath>>(KeyComparer.Instance), false);
+        public static readonly State Empty = new(ValueMap.Empty, false);
 
         /// <summary>Nothing is known (entered through an edge the graph does not draw).</summary>
-        public static readonly State Unknown = new(ImmutableDictionary.Create<object, ImmutableArray<FilterPath>>(KeyComparer.Instance), true);
+        public static readonly State Unknown = new(ValueMap.Empty, true);
 
-        public State(ImmutableDictionary<object, ImmutableArray<FilterPath>> values, bool isUnknown)
+        public State(ValueMap values, bool isUnknown)
         {
             Values = values;
             IsUnknown = isUnknown;
         }
 
-        public ImmutableDictionary<object, ImmutableArray<FilterPath>> Values { get; }
+        public ValueMap Values { get; }
 
         public bool IsUnknown { get; }
 
@@ -603,6 +603,64 @@ internal sealed class FilterFlowAnalysis
                 || (Values.Count == other.Values.Count
                     && Values.All(pair => other.Values.TryGetValue(pair.Key, out var theirs)
                         && (theirs.Equals(pair.Value) || theirs.Select(Key).SequenceEqual(pair.Value.Select(Key))))));
+    }
+
+    /// <summary>
+    /// The values of one state. A method tracks a handful of locals and flow captures, so an array copied on write
+    /// does less work than a hash map, which allocates several nodes per update (and states are updated per
+    /// assignment). Keys are compared with <see cref="KeyComparer"/>.
+    /// </summary>
+    private sealed class ValueMap : IEnumerable<KeyValuePair<object, ImmutableArray<FilterPath>>>
+    {
+        public static readonly ValueMap Empty = new(Array.Empty<KeyValuePair<object, ImmutableArray<FilterPath>>>());
+
+        private readonly KeyValuePair<object, ImmutableArray<FilterPath>>[] _entries;
+
+        /// <summary>Takes <paramref name="entries"/> (distinct keys) as they are, without copying.</summary>
+        public ValueMap(KeyValuePair<object, ImmutableArray<FilterPath>>[] entries) => _entries = entries;
+
+        public int Count => _entries.Length;
+
+        public IEnumerable<object> Keys => _entries.Select(entry => entry.Key);
+
+        public ImmutableArray<FilterPath> this[object key] =>
+            TryGetValue(key, out var value) ? value : throw new KeyNotFoundException();
+
+        public bool ContainsKey(object key) => IndexOf(key) >= 0;
+
+        public bool TryGetValue(object key, out ImmutableArray<FilterPath> value)
+        {
+            var index = IndexOf(key);
+            value = index >= 0 ? _entries[index].Value : default;
+            return index >= 0;
+        }
+
+        public ValueMap SetItem(object key, ImmutableArray<FilterPath> value)
+        {
+            var index = IndexOf(key);
+            var entries = new KeyValuePair<object, ImmutableArray<FilterPath>>[index >= 0 ? _entries.Length : _entries.Length + 1];
+            Array.Copy(_entries, entries, _entries.Length);
+            entries[index >= 0 ? index : _entries.Length] = new(index >= 0 ? _entries[index].Key : key, value);
+            return new ValueMap(entries);
+        }
+
+        public IEnumerator<KeyValuePair<object, ImmutableArray<FilterPath>>> GetEnumerator() =>
+            ((IEnumerable<KeyValuePair<object, ImmutableArray<FilterPath>>>)_entries).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private int IndexOf(object key)
+        {
+            for (var i = 0; i < _entries.Length; i++)
+            {
+                if (KeyComparer.Instance.Equals(_entries[i].Key, key))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
     }
 
     private sealed class KeyComparer : IEqualityComparer<object>
