@@ -178,17 +178,20 @@ internal sealed class DriverSymbols
         return false;
     }
 
+    /// <summary>MongoDB.Driver, and for 2.x also MongoDB.Driver.Core: the names (and file names) of the driver's assemblies.</summary>
+    private const string DriverAssemblyPrefix = "MongoDB.Driver";
+
     private static bool IsDriverFileName(string path)
     {
         var start = Math.Max(path.LastIndexOf('/'), path.LastIndexOf('\\')) + 1;
-        return string.Compare(path, start, "MongoDB.Driver", 0, "MongoDB.Driver".Length, StringComparison.OrdinalIgnoreCase) == 0;
+        return string.Compare(path, start, DriverAssemblyPrefix, 0, DriverAssemblyPrefix.Length, StringComparison.OrdinalIgnoreCase) == 0;
     }
 
     private static bool ReferencedAssemblyNamesIncludeDriver(Compilation compilation)
     {
         foreach (var identity in compilation.ReferencedAssemblyNames)
         {
-            if (identity.Name.StartsWith("MongoDB.Driver", StringComparison.Ordinal))
+            if (identity.Name.StartsWith(DriverAssemblyPrefix, StringComparison.Ordinal))
             {
                 return true;
             }

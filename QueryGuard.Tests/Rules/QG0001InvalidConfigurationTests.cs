@@ -18,6 +18,16 @@ public class QG0001InvalidConfigurationTests
         }
         """;
 
+    /// <summary>The <c>[ShardKey]</c> attribute as a test project declares it, for the attribute cases below.</summary>
+    private const string ShardKeyAttributeDeclaration = """
+
+        namespace QueryGuard
+        {
+            internal sealed class ShardKeyAttribute : System.Attribute { public ShardKeyAttribute(params string[] fields) { } public bool Hashed { get; set; } }
+        }
+
+        """;
+
     private static readonly string Source = Code("_boards.Find(x => x.WorkspaceId == workspaceId);");
 
     public static TheoryData<string, string, string> Broken() => new()
@@ -160,18 +170,13 @@ public class QG0001InvalidConfigurationTests
     public async Task ShardKeyWithANullArray_NamesNoField(string argument)
     {
         var attributes = $$"""
-
-            namespace QueryGuard
-            {
-                internal sealed class ShardKeyAttribute : System.Attribute { public ShardKeyAttribute(params string[] fields) { } public bool Hashed { get; set; } }
-            }
             namespace Trello
             {
                 [{|#0:QueryGuard.ShardKey({{argument}})|}]
                 public class Device { public string Id { get; set; } = ""; }
             }
             """;
-        var test = new QueryGuardTest { Source = Source + attributes, ComparedRuleIds = new[] { RuleIdentifiers.InvalidConfiguration } };
+        var test = new QueryGuardTest { Source = Source + ShardKeyAttributeDeclaration + attributes, ComparedRuleIds = new[] { RuleIdentifiers.InvalidConfiguration } };
         test.ExpectedDiagnostics.Add(Verify.Diagnostic(RuleIdentifiers.InvalidConfiguration).WithLocation(0).WithMessage("[ShardKey] on 'Device' names no field"));
         await test.RunAsync();
     }
@@ -180,11 +185,6 @@ public class QG0001InvalidConfigurationTests
     public async Task AttributeWithATypo_OnADeclaredType_IsReportedOnce()
     {
         const string attributes = """
-
-            namespace QueryGuard
-            {
-                internal sealed class ShardKeyAttribute : System.Attribute { public ShardKeyAttribute(params string[] fields) { } public bool Hashed { get; set; } }
-            }
             namespace Trello
             {
                 [{|#0:QueryGuard.ShardKey("Nmae")|}]
@@ -192,7 +192,7 @@ public class QG0001InvalidConfigurationTests
             }
             """;
         var config = Valid.Replace("\"collections\": {", "\"collections\": { \"accounts\": { \"documentType\": \"Trello.Account\", \"shardKey\": { \"name\": 1 } },");
-        var test = new QueryGuardTest { Source = Source + attributes, ComparedRuleIds = new[] { RuleIdentifiers.InvalidConfiguration } };
+        var test = new QueryGuardTest { Source = Source + ShardKeyAttributeDeclaration + attributes, ComparedRuleIds = new[] { RuleIdentifiers.InvalidConfiguration } };
         test.AdditionalFiles["queryguard.json"] = config;
         test.ExpectedDiagnostics.Add(Verify.Diagnostic(RuleIdentifiers.InvalidConfiguration).WithLocation(0)
             .WithMessage("[ShardKey] on 'Account' names 'Nmae', which is not a property or field of 'Account'"));
@@ -203,11 +203,6 @@ public class QG0001InvalidConfigurationTests
     public async Task AttributeThatConflictsWithTheConfiguration_Reports()
     {
         const string attributes = """
-
-            namespace QueryGuard
-            {
-                internal sealed class ShardKeyAttribute : System.Attribute { public ShardKeyAttribute(params string[] fields) { } public bool Hashed { get; set; } }
-            }
             namespace Trello
             {
                 [{|#0:QueryGuard.ShardKey("Name")|}]
@@ -217,7 +212,7 @@ public class QG0001InvalidConfigurationTests
             }
             """;
         var config = Valid.Replace("\"collections\": {", "\"collections\": { \"accounts\": { \"documentType\": \"Trello.Account\", \"shardKey\": { \"_id\": 1 } }, \"profiles\": { \"documentType\": \"Trello.Profile\", \"shardKey\": { \"name\": 1 } },");
-        var test = new QueryGuardTest { Source = Source + attributes, ComparedRuleIds = new[] { RuleIdentifiers.InvalidConfiguration } };
+        var test = new QueryGuardTest { Source = Source + ShardKeyAttributeDeclaration + attributes, ComparedRuleIds = new[] { RuleIdentifiers.InvalidConfiguration } };
         test.AdditionalFiles["queryguard.json"] = config;
         test.ExpectedDiagnostics.Add(Verify.Diagnostic(RuleIdentifiers.InvalidConfiguration).WithLocation(0)
             .WithMessage("[ShardKey] on 'Account' ('name') conflicts with the shard key of 'accounts' in queryguard.json ('_id')"));
