@@ -1,4 +1,3 @@
-using System;
 using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -63,39 +62,80 @@ internal static class Fingerprint
     }
 
     /// <summary>FNV-1a, 64 bits, over the UTF-8 bytes: stable across processes, platforms and .NET versions.</summary>
-    public static string Hash(string value)
+    public static string Hash(string value) => Format(Add(OffsetBasis, value));
+
+    /// <summary><see cref="Hash"/> of <c>ruleId + "\n" + text</c>, without building that string.</summary>
+    internal static string Hash(string ruleId, string text) => Format(Add(Add(Add(OffsetBasis, ruleId), "\n"), text));
+
+    private const ulong OffsetBasis = 14695981039346656037UL;
+
+    private static string Format(ulong hash) => hash.ToString("x16", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Continues the hash over the UTF-8 encoding of <paramref name="value"/>, byte for byte what
+    /// <c>Encoding.UTF8.GetBytes</c> gives (a lone surrogate is U+FFFD), without allocating the bytes.
+    /// </summary>
+    private static ulong Add(ulong hash, string value)
     {
-        const ulong offsetBasis = 14695981039346656037UL;
-        const ulong prime = 1099511628211UL;
-        var hash = offsetBasis;
-        foreach (var b in Encoding.UTF8.GetBytes(value))
+        for (var i = 0; i < value.Length; i++)
         {
-            hash ^= b;
-            hash *= prime;
+            int c = value[i];
+            if (c < 0x80)
+            {
+                hash = Step(hash, c);
+                continue;
+            }
+
+            if (char.IsHighSurrogate((char)c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                c = char.ConvertToUtf32((char)c, value[++i]);
+            }
+            else if (char.IsSurrogate((char)c))
+            {
+                c = 0xFFFD;
+            }
+
+            if (c < 0x800)
+            {
+                hash = Step(Step(hash, 0xC0 | (c >> 6)), 0x80 | (c & 0x3F));
+            }
+            else if (c < 0x10000)
+            {
+                hash = Step(Step(Step(hash, 0xE0 | (c >> 12)), 0x80 | ((c >> 6) & 0x3F)), 0x80 | (c & 0x3F));
+            }
+            else
+            {
+                hash = Step(Step(Step(Step(hash, 0xF0 | (c >> 18)), 0x80 | ((c >> 12) & 0x3F)), 0x80 | ((c >> 6) & 0x3F)), 0x80 | (c & 0x3F));
+            }
         }
 
-        return hash.ToString("x16", CultureInfo.InvariantCulture);
+        return hash;
     }
+
+    private static ulong Step(ulong hash, int b) => (hash ^ (byte)b) * 1099511628211UL;
 }
 
 /// <summary>The rule-independent part of a fingerprint: the containing member and the normalised operation text.</summary>
 internal sealed class FingerprintSeed
 {
-    private readonly Lazy<(string MemberId, string Text)> _value;
+    private readonly ISymbol? _containingSymbol;
+    private readonly string _operationName;
+    private readonly string _collectionName;
+    private readonly SyntaxNode _filterOrOperation;
+    private string? _memberId;
+    private string? _text;
 
     public FingerprintSeed(ISymbol? containingSymbol, string operationName, string collectionName, SyntaxNode filterOrOperation)
     {
-        // Read only by the callback that analyses the operation (one thread), so no lock is needed.
-        _value = new Lazy<(string, string)>(
-            () =>
-            {
-                var memberId = Fingerprint.MemberId(containingSymbol);
-                return (memberId, memberId + "\n" + operationName + "\n" + collectionName + "\n" + Fingerprint.NormalizedText(filterOrOperation));
-            },
-            System.Threading.LazyThreadSafetyMode.None);
+        _containingSymbol = containingSymbol;
+        _operationName = operationName;
+        _collectionName = collectionName;
+        _filterOrOperation = filterOrOperation;
     }
 
-    public string MemberId => _value.Value.MemberId;
+    // Computed on first read, by the one callback that analyses the operation (no other thread sees the seed).
+    public string MemberId => _memberId ??= Fingerprint.MemberId(_containingSymbol);
 
-    public string For(string ruleId) => Fingerprint.Hash(ruleId + "\n" + _value.Value.Text);
+    public string For(string ruleId) =>
+        Fingerprint.Hash(ruleId, _text ??= MemberId + "\n" + _operationName + "\n" + _collectionName + "\n" + Fingerprint.NormalizedText(_filterOrOperation));
 }

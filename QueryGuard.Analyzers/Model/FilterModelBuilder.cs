@@ -93,12 +93,22 @@ internal sealed class FilterModelBuilder
                     new FilterPath("'" + Text(coalesce.Value) + "' is null", Build(coalesce.WhenNull, document, depth + 1, ct))));
 
             case ISwitchExpressionOperation switchExpression:
-                return Filter.Choice(ImmutableArray.CreateRange(
-                    switchExpression.Arms,
-                    arm => new FilterPath($"'{Text(switchExpression.Value)}' matches {Text(arm.Pattern)}", Build(arm.Value, document, depth + 1, ct))));
+                return BuildSwitch(switchExpression, document, depth, ct);
         }
 
         return BuildReference(operation, document, depth);
+    }
+
+    // A lambda here would capture Build's parameters, and C# allocates the closure when Build is entered: on every call.
+    private FilterNode BuildSwitch(ISwitchExpressionOperation switchExpression, ITypeSymbol document, int depth, CancellationToken ct)
+    {
+        var paths = ImmutableArray.CreateBuilder<FilterPath>(switchExpression.Arms.Length);
+        foreach (var arm in switchExpression.Arms)
+        {
+            paths.Add(new FilterPath($"'{Text(switchExpression.Value)}' matches {Text(arm.Pattern)}", Build(arm.Value, document, depth + 1, ct)));
+        }
+
+        return Filter.Choice(paths.MoveToImmutable());
     }
 
     /// <summary>
@@ -224,12 +234,18 @@ internal sealed class FilterModelBuilder
             // A list built at run time: the flow analysis knows its items on each path.
             if (filters is not null && _references?.ResolveList(filters, document, depth + 1) is { } lists)
             {
-                return Filter.Choice(ImmutableArray.CreateRange(lists, list => new FilterPath(
-                    list.Condition,
-                    list.Items.IsEmpty
-                        // And/Or over an empty list: nothing narrows the write (RULES.md QG1002).
-                        ? Filter.Empty
-                        : isAnd ? Filter.And(list.Items) : Filter.Or(list.Items))));
+                var paths = ImmutableArray.CreateBuilder<FilterPath>(lists.Length);
+                foreach (var list in lists)
+                {
+                    paths.Add(new FilterPath(
+                        list.Condition,
+                        list.Items.IsEmpty
+                            // And/Or over an empty list: nothing narrows the write (RULES.md QG1002).
+                            ? Filter.Empty
+                            : isAnd ? Filter.And(list.Items) : Filter.Or(list.Items)));
+                }
+
+                return Filter.Choice(paths.MoveToImmutable());
             }
 
             return Filter.Unknown($"the filters passed to {(isAnd ? "And" : "Or")} are built at run time");
@@ -241,7 +257,12 @@ internal sealed class FilterModelBuilder
             return Filter.Nothing;
         }
 
-        var operands = elements.Select(e => Build(e, document, depth + 1, ct));
+        var operands = new FilterNode[elements.Length];
+        for (var i = 0; i < operands.Length; i++)
+        {
+            operands[i] = Build(elements[i], document, depth + 1, ct);
+        }
+
         return isAnd ? Filter.And(operands) : Filter.Or(operands);
     }
 

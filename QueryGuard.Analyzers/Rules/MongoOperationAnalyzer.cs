@@ -122,7 +122,7 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
             : builder.Build(operation.Filter, operation.DocumentType, context.CancellationToken);
         if (!operation.MoreFilters.IsEmpty)
         {
-            filter = Model.Filter.And(operation.MoreFilters.Select(f => builder.Build(f, operation.DocumentType, context.CancellationToken)).Prepend(filter));
+            filter = WithMoreFilters(filter, operation, builder, context.CancellationToken);
         }
 
         var collectionName = boundName ?? declaration?.Name ?? operation.DocumentType.Name;
@@ -143,6 +143,22 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
 
             context.ReportDiagnostic(diagnostic);
         }
+    }
+
+    /// <summary>
+    /// The filter ANDed with the operation's further filters (a lambda in AnalyzeOperation would capture its
+    /// parameters, and C# allocates that closure on entry: for every invocation in the compilation).
+    /// </summary>
+    private static Model.FilterNode WithMoreFilters(Model.FilterNode filter, MongoOperation operation, Model.FilterModelBuilder builder, CancellationToken cancellationToken)
+    {
+        var operands = new Model.FilterNode[operation.MoreFilters.Length + 1];
+        operands[0] = filter;
+        for (var i = 0; i < operation.MoreFilters.Length; i++)
+        {
+            operands[i + 1] = builder.Build(operation.MoreFilters[i], operation.DocumentType, cancellationToken);
+        }
+
+        return Model.Filter.And(operands);
     }
 
     private enum FlowNeed

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using static QueryGuard.Tests.Baseline.BaselineTestSource;
 
 namespace QueryGuard.Tests.Baseline;
@@ -157,5 +159,25 @@ public sealed class FingerprintTests
         // FNV-1a 64 reference values: the empty string is the offset basis; "a" is af63dc4c8601ec8c.
         Assert.Equal("cbf29ce484222325", QueryGuard.Baseline.Fingerprint.Hash(""));
         Assert.Equal("af63dc4c8601ec8c", QueryGuard.Baseline.Fingerprint.Hash("a"));
+    }
+
+    [Theory]
+    [InlineData("QG1001", "M:Shop.Orders.Purge\nDeleteMany\norders\nx => x.TenantId == tenantId")]
+    [InlineData("QG2001", "café: 2 bytes, € 3 bytes")]
+    [InlineData("QG2001", "emoji \U0001F600 is a surrogate pair: 4 bytes")]
+    [InlineData("QG2001", "a lone \uD800 high and \uDC00 low surrogate are U+FFFD")]
+    [InlineData("QG2001", "ends with a high surrogate \uD83D")]
+    public void Hash_OfRuleAndText_IsTheHashOfTheirUtf8JoinedByANewline(string ruleId, string text)
+    {
+        // The definition (docs/baseline.md): FNV-1a 64 over the UTF-8 bytes of "ruleId\ntext". The analyzer hashes
+        // the pieces without building that string or its bytes; this reference does build them.
+        var expected = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(ruleId + "\n" + text))
+        {
+            expected = (expected ^ b) * 1099511628211UL;
+        }
+
+        Assert.Equal(expected.ToString("x16", CultureInfo.InvariantCulture), QueryGuard.Baseline.Fingerprint.Hash(ruleId, text));
+        Assert.Equal(QueryGuard.Baseline.Fingerprint.Hash(ruleId + "\n" + text), QueryGuard.Baseline.Fingerprint.Hash(ruleId, text));
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -63,12 +64,26 @@ for (var iteration = 1; iteration <= iterations; iteration++)
     var withAnalyzers = compilation.WithAnalyzers(
         analyzers,
         new CompilationWithAnalyzersOptions(new AnalyzerOptions(additional), onAnalyzerException: null, concurrentAnalysis: concurrent, logAnalyzerExecutionTime: true));
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var pauseBefore = GC.GetTotalPauseDuration();
+    var collectionsBefore = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
+    var jitMethodsBefore = JitInfo.GetCompiledMethodCount();
+    var jitTimeBefore = JitInfo.GetCompilationTime();
     var clock = Stopwatch.StartNew();
     var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
     var elapsed = clock.Elapsed;
+
+    // The process's allocations, GC pauses and JIT work during the analysis (the compiler's binding included):
+    // QueryGuard's own share is the difference from a run with --analyzers floor.
+    var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (1024.0 * 1024.0);
+    var pause = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
+    var collections = string.Join("/", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collectionsBefore[g]));
+    var jitMethods = JitInfo.GetCompiledMethodCount() - jitMethodsBefore;
+    var jitTime = (JitInfo.GetCompilationTime() - jitTimeBefore).TotalMilliseconds;
     var compilerErrors = compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
     var byId = diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}");
     Console.WriteLine($"iteration {iteration}: {elapsed.TotalMilliseconds:F0} ms wall (binding included), compiler errors {compilerErrors}, diagnostics {string.Join(" ", byId)}");
+    Console.WriteLine($"  allocated {allocated:F0} MB, GC pauses {pause:F0} ms, collections gen0/1/2 {collections} ({(GCSettings.IsServerGC ? "server" : "workstation")} GC); JIT {jitMethods} methods in {jitTime:F0} ms");
     foreach (var analyzer in analyzers)
     {
         var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
