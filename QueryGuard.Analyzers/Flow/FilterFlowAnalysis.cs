@@ -190,73 +190,154 @@ internal sealed class FilterFlowAnalysis
                 : null;
         }
 
-        var incoming = new List<(State State, ControlFlowBranch Branch)>();
-        foreach (var branch in block.Predecessors)
+        // Few predecessors and a handful of values per state: arrays and loops, no LINQ (this runs for every block).
+        var predecessors = block.Predecessors;
+        var states = new State[predecessors.Length];
+        var branches = new ControlFlowBranch[predecessors.Length];
+        var count = 0;
+        foreach (var branch in predecessors)
         {
             if (exits[branch.Source.Ordinal] is { } exit)
             {
-                incoming.Add((exit, branch));
+                states[count] = exit;
+                branches[count] = branch;
+                count++;
             }
         }
 
-        if (incoming.Count == 0)
+        if (count == 0)
         {
             return null;
         }
 
-        if (incoming.Count == 1)
+        if (count == 1)
         {
-            return incoming[0].State;
-        }
-
-        if (incoming.Any(i => i.State.IsUnknown))
-        {
-            return State.Unknown;
+            return states[0];
         }
 
         // Branches that did not touch a tracked value bring the very same state (Apply returns it unchanged): the
         // union of n copies is that state, and every alternative is shared by all, so no branch label is added.
-        if (incoming.TrueForAll(i => ReferenceEquals(i.State.Values, incoming[0].State.Values)))
+        var sameValues = true;
+        for (var i = 0; i < count; i++)
         {
-            return incoming[0].State;
+            if (states[i].IsUnknown)
+            {
+                return State.Unknown;
+            }
+
+            sameValues &= ReferenceEquals(states[i].Values, states[0].Values);
         }
 
-        var keys = incoming.SelectMany(i => i.State.Values.Keys).Distinct(KeyComparer.Instance).ToList();
-        var values = new List<KeyValuePair<object, ImmutableArray<FilterPath>>>(keys.Count);
-        foreach (var key in keys)
+        if (sameValues)
         {
-            var merged = ImmutableArray.CreateBuilder<FilterPath>();
-            var everywhere = incoming.Where(i => i.State.Values.ContainsKey(key)).Select(i => i.State.Values[key]).ToList();
-            if (everywhere.Count < incoming.Count)
+            return states[0];
+        }
+
+        var values = new List<KeyValuePair<object, ImmutableArray<FilterPath>>>();
+        var conditions = new string?[count];
+        var everywhere = new ImmutableArray<FilterPath>[count];
+        for (var i = 0; i < count; i++)
+        {
+            var state = states[i].Values;
+            for (var k = 0; k < state.Count; k++)
             {
-                // Assigned on some paths only: unassigned elsewhere (the compiler rejects reading it), keep what is known.
+                var key = state.EntryAt(k).Key;
+                if (!IsMerged(values, key))
+                {
+                    values.Add(new(key, Merge(key)));
+                }
             }
-            else if (everywhere.TrueForAll(e => e.Equals(everywhere[0])))
+        }
+
+        return new State(new ValueMap(values.ToArray()), false);
+
+        // The key's alternatives from every incoming state that has it, each labelled with its branch's condition
+        // unless every branch brings it.
+        ImmutableArray<FilterPath> Merge(object key)
+        {
+            var have = 0;
+            for (var i = 0; i < count; i++)
             {
-                // The same alternatives from every branch (the same array): shared by all, so unchanged.
-                values.Add(new(key, everywhere[0]));
-                continue;
+                everywhere[i] = states[i].Values.TryGetValue(key, out var alternatives) ? alternatives : default;
+                have += alternatives.IsDefault ? 0 : 1;
             }
 
-            foreach (var (state, branch) in incoming)
+            // Assigned on some paths only: unassigned elsewhere (the compiler rejects reading it), keep what is known.
+            var inAll = have == count;
+            if (inAll && AllEqual(everywhere))
             {
-                if (!state.Values.TryGetValue(key, out var alternatives))
+                // The same alternatives from every branch (the same array): shared by all, so unchanged.
+                return everywhere[0];
+            }
+
+            var merged = ImmutableArray.CreateBuilder<FilterPath>();
+            for (var i = 0; i < count; i++)
+            {
+                if (everywhere[i].IsDefault)
                 {
                     continue;
                 }
 
-                foreach (var alternative in alternatives)
+                foreach (var alternative in everywhere[i])
                 {
-                    var sharedByAll = everywhere.Count == incoming.Count && everywhere.All(e => e.Any(a => Key(a) == Key(alternative)));
-                    var label = !sharedByAll && BranchCondition(branch) is { } condition ? condition : alternative.Condition;
-                    merged.Add(alternative with { Condition = label });
+                    var label = !(inAll && SharedByAll(everywhere, alternative)) && (conditions[i] ??= BranchCondition(branches[i]) ?? string.Empty) is { Length: > 0 } condition
+                        ? condition
+                        : alternative.Condition;
+                    merged.Add(label == alternative.Condition ? alternative : alternative with { Condition = label });
                 }
             }
 
-            values.Add(new(key, Cap(merged.ToImmutable())));
+            return Cap(merged.ToImmutable());
+        }
+    }
+
+    private static bool IsMerged(List<KeyValuePair<object, ImmutableArray<FilterPath>>> values, object key)
+    {
+        foreach (var value in values)
+        {
+            if (KeyComparer.Instance.Equals(value.Key, key))
+            {
+                return true;
+            }
         }
 
-        return new State(new ValueMap(values.ToArray()), false);
+        return false;
+    }
+
+    private static bool AllEqual(ImmutableArray<FilterPath>[] alternatives)
+    {
+        for (var i = 1; i < alternatives.Length; i++)
+        {
+            if (!alternatives[i].Equals(alternatives[0]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SharedByAll(ImmutableArray<FilterPath>[] alternatives, FilterPath alternative)
+    {
+        foreach (var paths in alternatives)
+        {
+            var found = false;
+            foreach (var path in paths)
+            {
+                if (SameKey(path, alternative))
+                {
+                    found = true;
+                    break;
+                }
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private State Transfer(BasicBlock block, State state, int count)
@@ -309,20 +390,11 @@ internal sealed class FilterFlowAnalysis
 
             case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target, OperatorKind: BinaryOperatorKind.And or BinaryOperatorKind.Or } compound
                 when Tracks(target.Local) is { } document && !IsListType(target.Local.Type):
-                var isAnd = compound.OperatorKind == BinaryOperatorKind.And;
-                var operand = ToNode(Evaluate(compound.Value, document, state, condition));
-                var before = state.Values.TryGetValue(target.Local, out var current) ? current : Unknown(condition);
-                return state.With(target.Local, Cap(ImmutableArray.CreateRange(before, alternative => new FilterPath(
-                    condition ?? alternative.Condition,
-                    Normalize(isAnd ? Filter.And(alternative.Filter, operand) : Filter.Or(alternative.Filter, operand))))));
+                return ApplyCompound(compound, target.Local, document, state, condition);
 
             case IInvocationOperation { TargetMethod.Name: "Add", Instance: ILocalReferenceOperation list, Arguments.Length: 1 } add
                 when Tracks(list.Local) is { } listDocument && IsListType(list.Local.Type):
-                var item = ToNode(Evaluate(add.Arguments[0].Value, listDocument, state, condition));
-                var lists = state.Values.TryGetValue(list.Local, out var existing) ? existing : Unknown(condition);
-                return state.With(list.Local, Cap(ImmutableArray.CreateRange(lists, alternative => alternative.Filter is FilterItems items
-                    ? new FilterPath(condition ?? alternative.Condition, new FilterItems(items.Items.Add(item)))
-                    : alternative)));
+                return ApplyAdd(add, list.Local, listDocument, state, condition);
         }
 
         // Any other write to a tracked local (a nested assignment, a call on a list, a ref argument) makes it unknown.
@@ -340,6 +412,26 @@ internal sealed class FilterFlowAnalysis
         }
 
         return state;
+    }
+
+    // Separate from Apply: their lambdas capture Apply's parameters, and C# would allocate that closure on every call.
+    private State ApplyCompound(ICompoundAssignmentOperation compound, ILocalSymbol local, ITypeSymbol document, State state, string? condition)
+    {
+        var isAnd = compound.OperatorKind == BinaryOperatorKind.And;
+        var operand = ToNode(Evaluate(compound.Value, document, state, condition));
+        var before = state.Values.TryGetValue(local, out var current) ? current : Unknown(condition);
+        return state.With(local, Cap(ImmutableArray.CreateRange(before, alternative => new FilterPath(
+            condition ?? alternative.Condition,
+            Normalize(isAnd ? Filter.And(alternative.Filter, operand) : Filter.Or(alternative.Filter, operand))))));
+    }
+
+    private State ApplyAdd(IInvocationOperation add, ILocalSymbol list, ITypeSymbol document, State state, string? condition)
+    {
+        var item = ToNode(Evaluate(add.Arguments[0].Value, document, state, condition));
+        var lists = state.Values.TryGetValue(list, out var existing) ? existing : Unknown(condition);
+        return state.With(list, Cap(ImmutableArray.CreateRange(lists, alternative => alternative.Filter is FilterItems items
+            ? new FilterPath(condition ?? alternative.Condition, new FilterItems(items.Items.Add(item)))
+            : alternative)));
     }
 
     private static ILocalSymbol? WrittenLocal(IOperation operation) => operation switch
@@ -428,29 +520,39 @@ internal sealed class FilterFlowAnalysis
                 inHandler |= region.Kind is ControlFlowRegionKind.Finally or ControlFlowRegionKind.Catch or ControlFlowRegionKind.Filter;
             }
 
-            foreach (var operation in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
+            foreach (var operation in block.Operations)
             {
-                foreach (var descendant in operation.DescendantsAndSelf())
-                {
-                    if (descendant is IFlowAnonymousFunctionOperation lambda)
-                    {
-                        MarkWritten(lambda.Symbol.DeclaringSyntaxReferences);
-                    }
-                    else if (WrittenLocal(descendant) is { } written)
-                    {
-                        _writesLocals.Add(operation);
-                        if (inHandler)
-                        {
-                            _escaped.Add(written);
-                        }
-                    }
-                }
+                Scan(operation, inHandler);
+            }
+
+            if (block.BranchValue is { } branchValue)
+            {
+                Scan(branchValue, inHandler);
             }
         }
 
         foreach (var localFunction in _graph.LocalFunctions)
         {
             MarkWritten(localFunction.DeclaringSyntaxReferences);
+        }
+
+        void Scan(IOperation operation, bool inHandler)
+        {
+            foreach (var descendant in operation.DescendantsAndSelf())
+            {
+                if (descendant is IFlowAnonymousFunctionOperation lambda)
+                {
+                    MarkWritten(lambda.Symbol.DeclaringSyntaxReferences);
+                }
+                else if (WrittenLocal(descendant) is { } written)
+                {
+                    _writesLocals.Add(operation);
+                    if (inHandler)
+                    {
+                        _escaped.Add(written);
+                    }
+                }
+            }
         }
 
         // Only three kinds of syntax can write a local: an assignment to it, a ref/out argument, a call on it
@@ -547,7 +649,27 @@ internal sealed class FilterFlowAnalysis
         return false;
     }
 
-    private static (string Condition, string Filter) Key(FilterPath path) => (path.Condition, path.Filter.ToString());
+    /// <summary>Two alternatives are the same when their condition and filter read the same (texts are cached).</summary>
+    private static bool SameKey(FilterPath a, FilterPath b) =>
+        ReferenceEquals(a, b) || (a.Condition == b.Condition && a.Filter.ToString() == b.Filter.ToString());
+
+    private static bool SameKeys(ImmutableArray<FilterPath> a, ImmutableArray<FilterPath> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (!SameKey(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// Distinct alternatives, at most <see cref="MaxAlternatives"/>. When there are more, the ones that matter to the
@@ -555,13 +677,32 @@ internal sealed class FilterFlowAnalysis
     /// </summary>
     internal static ImmutableArray<FilterPath> Cap(ImmutableArray<FilterPath> paths)
     {
-        var distinct = paths.GroupBy(Key).Select(g => g.First()).ToList();
-        if (distinct.Count <= MaxAlternatives)
+        // Usually a few alternatives, all distinct: compare pairwise and return the array itself.
+        List<FilterPath>? distinct = null;
+        for (var i = 0; i < paths.Length; i++)
         {
-            return distinct.Count == paths.Length ? paths : distinct.ToImmutableArray();
+            var repeated = false;
+            for (var j = 0; j < i && !repeated; j++)
+            {
+                repeated = SameKey(paths[j], paths[i]);
+            }
+
+            if (repeated)
+            {
+                distinct ??= new List<FilterPath>(paths.Take(i));
+            }
+            else
+            {
+                distinct?.Add(paths[i]);
+            }
         }
 
-        return distinct.OrderBy(Badness).Take(MaxAlternatives).ToImmutableArray();
+        if (distinct is null)
+        {
+            return paths.Length <= MaxAlternatives ? paths : paths.OrderBy(Badness).Take(MaxAlternatives).ToImmutableArray();
+        }
+
+        return distinct.Count <= MaxAlternatives ? distinct.ToImmutableArray() : distinct.OrderBy(Badness).Take(MaxAlternatives).ToImmutableArray();
 
         static int Badness(FilterPath path) => path.Filter switch
         {
@@ -599,10 +740,21 @@ internal sealed class FilterFlowAnalysis
 
         public bool SameAs(State other) =>
             IsUnknown == other.IsUnknown
-            && (ReferenceEquals(Values, other.Values)
-                || (Values.Count == other.Values.Count
-                    && Values.All(pair => other.Values.TryGetValue(pair.Key, out var theirs)
-                        && (theirs.Equals(pair.Value) || theirs.Select(Key).SequenceEqual(pair.Value.Select(Key))))));
+            && (ReferenceEquals(Values, other.Values) || (Values.Count == other.Values.Count && SameValues(other.Values)));
+
+        private bool SameValues(ValueMap other)
+        {
+            for (var i = 0; i < Values.Count; i++)
+            {
+                var pair = Values.EntryAt(i);
+                if (!other.TryGetValue(pair.Key, out var theirs) || !(theirs.Equals(pair.Value) || SameKeys(theirs, pair.Value)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     /// <summary>
@@ -621,12 +773,7 @@ internal sealed class FilterFlowAnalysis
 
         public int Count => _entries.Length;
 
-        public IEnumerable<object> Keys => _entries.Select(entry => entry.Key);
-
-        public ImmutableArray<FilterPath> this[object key] =>
-            TryGetValue(key, out var value) ? value : throw new KeyNotFoundException();
-
-        public bool ContainsKey(object key) => IndexOf(key) >= 0;
+        public KeyValuePair<object, ImmutableArray<FilterPath>> EntryAt(int index) => _entries[index];
 
         public bool TryGetValue(object key, out ImmutableArray<FilterPath> value)
         {
