@@ -213,11 +213,33 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
     /// </summary>
     internal static IEnumerable<Diagnostic> ApplyPrecedence(IReadOnlyList<Diagnostic> findings, CollectionDeclaration? declaration)
     {
-        var unscoped = findings.Any(d => d.Id is RuleIdentifiers.WriteMatchesEveryDocument or RuleIdentifiers.WriteFilterEmptyOnSomePath or RuleIdentifiers.WriteFilterOnlyExcludes);
-        var scopeIsShardKey = declaration?.ScopeKey is { } scope && declaration.ShardKey?.Leading.Path == scope
-            && findings.Any(d => d.Id == RuleIdentifiers.WriteDoesNotPinScopeKey);
-        return findings.Where(d => !(unscoped && d.Id is RuleIdentifiers.OperationOmitsShardKey or RuleIdentifiers.ShardKeyConditionCannotTarget or RuleIdentifiers.OrBranchOmitsShardKey
-                or RuleIdentifiers.UpsertWithoutFullShardKey or RuleIdentifiers.WriteDoesNotPinScopeKey)
-            && !(scopeIsShardKey && d.Id == RuleIdentifiers.OperationOmitsShardKey));
+        if (findings.Count < 2)
+        {
+            // Precedence is between findings: one alone always stands (most sites have none or one).
+            return findings;
+        }
+
+        var unscoped = false;
+        var missesScopeKey = false;
+        foreach (var finding in findings)
+        {
+            unscoped |= finding.Id is RuleIdentifiers.WriteMatchesEveryDocument or RuleIdentifiers.WriteFilterEmptyOnSomePath or RuleIdentifiers.WriteFilterOnlyExcludes;
+            missesScopeKey |= finding.Id == RuleIdentifiers.WriteDoesNotPinScopeKey;
+        }
+
+        var scopeIsShardKey = missesScopeKey && declaration?.ScopeKey is { } scope && declaration.ShardKey?.Leading.Path == scope;
+        var kept = new List<Diagnostic>(findings.Count);
+        foreach (var finding in findings)
+        {
+            var dropped = (unscoped && finding.Id is RuleIdentifiers.OperationOmitsShardKey or RuleIdentifiers.ShardKeyConditionCannotTarget or RuleIdentifiers.OrBranchOmitsShardKey
+                    or RuleIdentifiers.UpsertWithoutFullShardKey or RuleIdentifiers.WriteDoesNotPinScopeKey)
+                || (scopeIsShardKey && finding.Id == RuleIdentifiers.OperationOmitsShardKey);
+            if (!dropped)
+            {
+                kept.Add(finding);
+            }
+        }
+
+        return kept;
     }
 }
