@@ -63,8 +63,12 @@ internal sealed class CollectionBinding
     }
 
     /// <summary>Cached per member; a cancelled computation throws out of the factory and is not cached.</summary>
-    private string? ResolveMember(ISymbol member, CancellationToken cancellationToken) =>
-        _memberNames.GetOrAdd(member.OriginalDefinition, m => ComputeMember(m, cancellationToken));
+    private string? ResolveMember(ISymbol member, CancellationToken cancellationToken)
+    {
+        // Looked up first: GetOrAdd's factory would capture the token, a closure allocated on every call.
+        var definition = member.OriginalDefinition;
+        return _memberNames.TryGetValue(definition, out var known) ? known : _memberNames.GetOrAdd(definition, ComputeMember(definition, cancellationToken));
+    }
 
     private static string? ComputeMember(ISymbol member, CancellationToken cancellationToken)
     {
