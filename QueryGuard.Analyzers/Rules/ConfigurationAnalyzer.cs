@@ -27,45 +27,49 @@ public sealed class ConfigurationAnalyzer : DiagnosticAnalyzer
         {
             // Without MongoDB.Driver and without a configuration file there is nothing to check: bail out before
             // loading the configuration (a compilation that never uses QueryGuard should cost it nothing).
+            // The rest is in its own method, so that such a project runs (and has the JIT compile) only this check.
             var referencesDriver = DriverSymbols.IsReferenced(start.Compilation);
-            if (!referencesDriver && !HasConfigurationFile(start.Options.AdditionalFiles))
+            if (referencesDriver || HasConfigurationFile(start.Options.AdditionalFiles))
             {
-                return;
-            }
-
-            // Reading the files happens here; the checks against the compilation (do the named types exist?) and the
-            // driver's symbols wait for the first callback that needs them (MongoOperationAnalyzer.LazyCompilation).
-            var compilation = start.Compilation;
-            var configuration = QueryGuardConfiguration.Load(start.Options, compilation: null, start.TryGetValue, start.CancellationToken);
-            // queryguard.baseline.json that cannot be read is reported the same way (its readable entries still apply).
-            var fileErrors = configuration.Errors.AddRange(BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken).Errors);
-            var errors = new Lazy<ImmutableArray<ConfigurationError>>(
-                () => fileErrors.AddRange(configuration.CheckAgainst(compilation)), LazyThreadSafetyMode.ExecutionAndPublication);
-            start.RegisterAdditionalFileAction(file =>
-            {
-                foreach (var error in errors.Value)
-                {
-                    if (error.Path == file.AdditionalFile.Path)
-                    {
-                        file.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidConfiguration, error.ToLocation(), error.Message));
-                    }
-                }
-            });
-
-            if (referencesDriver)
-            {
-                var queryGuard = MongoOperationAnalyzer.LazyCompilation(compilation, configuration);
-                start.RegisterSymbolAction(
-                    symbol =>
-                    {
-                        if (queryGuard.Value is { } resolved)
-                        {
-                            AnalyzeDocumentType(symbol, resolved);
-                        }
-                    },
-                    SymbolKind.NamedType);
+                RegisterActions(start, referencesDriver);
             }
         });
+    }
+
+    private static void RegisterActions(CompilationStartAnalysisContext start, bool referencesDriver)
+    {
+        // Reading the files happens here; the checks against the compilation (do the named types exist?) and the
+        // driver's symbols wait for the first callback that needs them (MongoOperationAnalyzer.LazyCompilation).
+        var compilation = start.Compilation;
+        var configuration = QueryGuardConfiguration.Load(start.Options, compilation: null, start.TryGetValue, start.CancellationToken);
+        // queryguard.baseline.json that cannot be read is reported the same way (its readable entries still apply).
+        var fileErrors = configuration.Errors.AddRange(BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken).Errors);
+        var errors = new Lazy<ImmutableArray<ConfigurationError>>(
+            () => fileErrors.AddRange(configuration.CheckAgainst(compilation)), LazyThreadSafetyMode.ExecutionAndPublication);
+        start.RegisterAdditionalFileAction(file =>
+        {
+            foreach (var error in errors.Value)
+            {
+                if (error.Path == file.AdditionalFile.Path)
+                {
+                    file.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidConfiguration, error.ToLocation(), error.Message));
+                }
+            }
+        });
+
+        if (referencesDriver)
+        {
+            var queryGuard = MongoOperationAnalyzer.LazyCompilation(compilation, configuration);
+            start.RegisterSymbolAction(
+                symbol =>
+                {
+                    if (queryGuard.Value is { } resolved)
+                    {
+                        AnalyzeDocumentType(symbol, resolved);
+                    }
+                },
+                SymbolKind.NamedType);
+        }
     }
 
     private static bool HasConfigurationFile(ImmutableArray<AdditionalText> files)

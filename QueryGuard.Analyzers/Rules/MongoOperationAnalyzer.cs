@@ -46,32 +46,36 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.RegisterCompilationStartAction(start =>
         {
-            if (!DriverSymbols.IsReferenced(start.Compilation))
+            // Without MongoDB.Driver there is nothing to analyse. The rest is in its own method, so that a project
+            // without the driver runs (and has the JIT compile) this check and nothing more: QG's whole cost there.
+            if (DriverSymbols.IsReferenced(start.Compilation))
             {
-                // MongoDB.Driver is not referenced: nothing to analyse.
-                return;
+                RegisterActions(start);
             }
-
-            // The files are read here; the driver's symbols are resolved at the first operation (see LazyCompilation).
-            var configuration = QueryGuardConfiguration.Load(start.Options, compilation: null, start.TryGetValue, start.CancellationToken);
-            var queryGuard = LazyCompilation(start.Compilation, configuration);
-
-            // A build that records the baseline (-p:QueryGuardUpdateBaseline=true) must see every finding.
-            var baseline = BaselineFile.IsUpdating(start.Options)
-                ? BaselineFile.Empty
-                : BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken);
-
-            start.RegisterOperationAction(
-                operationContext =>
-                {
-                    if (queryGuard.Value is { } resolved)
-                    {
-                        AnalyzeOperation(operationContext, resolved, baseline);
-                    }
-                },
-                OperationKind.Invocation,
-                OperationKind.ObjectCreation);
         });
+    }
+
+    private static void RegisterActions(CompilationStartAnalysisContext start)
+    {
+        // The files are read here; the driver's symbols are resolved at the first operation (see LazyCompilation).
+        var configuration = QueryGuardConfiguration.Load(start.Options, compilation: null, start.TryGetValue, start.CancellationToken);
+        var queryGuard = LazyCompilation(start.Compilation, configuration);
+
+        // A build that records the baseline (-p:QueryGuardUpdateBaseline=true) must see every finding.
+        var baseline = BaselineFile.IsUpdating(start.Options)
+            ? BaselineFile.Empty
+            : BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken);
+
+        start.RegisterOperationAction(
+            operationContext =>
+            {
+                if (queryGuard.Value is { } resolved)
+                {
+                    AnalyzeOperation(operationContext, resolved, baseline);
+                }
+            },
+            OperationKind.Invocation,
+            OperationKind.ObjectCreation);
     }
 
     /// <summary>
