@@ -110,19 +110,18 @@ internal sealed class QueryGuardConfiguration
 
     /// <summary>
     /// Loads the configuration at compilation start; <paramref name="tryGetValue"/> is the start context's cached parse.
-    /// With a <paramref name="compilation"/>, <see cref="Errors"/> also has the checks against it (see
-    /// <see cref="CheckAgainst"/>); without one, only what the files themselves say.
+    /// <see cref="Errors"/> holds what the files themselves say; the checks against the compilation are
+    /// <see cref="CheckAgainst"/>, run later.
     /// </summary>
     public static QueryGuardConfiguration Load(
         AnalyzerOptions options,
-        Compilation? compilation,
         TryGetCachedValue tryGetValue,
         CancellationToken cancellationToken)
     {
         // <QueryGuardConfig>path</QueryGuardConfig> (passed by the package's build props) names the file to read,
         // whatever its name; without it, the AdditionalFile named queryguard.json is the configuration.
         options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(ConfigPathProperty, out var configPath);
-        return Load(options.AdditionalFiles, compilation, (text, provider) => tryGetValue(text, provider, out var file) ? file : null, cancellationToken, configPath);
+        return Load(options.AdditionalFiles, (text, provider) => tryGetValue(text, provider, out var file) ? file : null, cancellationToken, configPath);
     }
 
     public const string ConfigPathProperty = "build_property.QueryGuardConfigPath";
@@ -131,7 +130,6 @@ internal sealed class QueryGuardConfiguration
 
     internal static QueryGuardConfiguration Load(
         ImmutableArray<AdditionalText> additionalFiles,
-        Compilation? compilation,
         Func<SourceText, SourceTextValueProvider<ConfigurationFile>, ConfigurationFile?> parse,
         CancellationToken cancellationToken,
         string? configPath = null)
@@ -188,11 +186,6 @@ internal sealed class QueryGuardConfiguration
             foreach (var (member, elementName) in file.ElementNames)
             {
                 overrides[member.Value] = elementName;
-            }
-
-            if (compilation is not null)
-            {
-                Validate(file, compilation, errors);
             }
         }
 

@@ -124,9 +124,8 @@ internal sealed class FilterFlowAnalysis
     /// What <see cref="ReturnedValue"/> gives for a body that is one returned expression without locals, from that
     /// expression's model: the same normalisation, without a graph (<see cref="HelperSummaries"/>).
     /// </summary>
-    internal static FilterNode ReturnedExpression(FilterNode node) => node is ChoiceFilter choice
-        ? ToNode(Cap(ImmutableArray.CreateRange(choice.Paths, p => p with { Filter = Normalize(p.Filter) })))
-        : Normalize(node);
+    internal static FilterNode ReturnedExpression(FilterNode node) =>
+        node is ChoiceFilter choice ? ToNode(NormalizedPaths(choice)) : Normalize(node);
 
     // ---- Solving --------------------------------------------------------------------------------------
 
@@ -453,9 +452,13 @@ internal sealed class FilterFlowAnalysis
     {
         var node = _context.Builder.With(new Resolver(this, state)).Build(Original(value), document, _context.CancellationToken);
         return node is ChoiceFilter choice
-            ? Cap(ImmutableArray.CreateRange(choice.Paths, p => p with { Filter = Normalize(p.Filter) }))
+            ? NormalizedPaths(choice)
             : ImmutableArray.Create(new FilterPath(condition ?? string.Empty, Normalize(node)));
     }
+
+    /// <summary>A choice's paths as a value of the analysis: each filter normalised, the paths distinct and capped.</summary>
+    private static ImmutableArray<FilterPath> NormalizedPaths(ChoiceFilter choice) =>
+        Cap(ImmutableArray.CreateRange(choice.Paths, p => p with { Filter = Normalize(p.Filter) }));
 
     private ImmutableArray<FilterPath> EvaluateList(IOperation value, ITypeSymbol document, State state, string? condition)
     {
@@ -762,7 +765,7 @@ internal sealed class FilterFlowAnalysis
     /// does less work than a hash map, which allocates several nodes per update (and states are updated per
     /// assignment). Keys are compared with <see cref="KeyComparer"/>.
     /// </summary>
-    private sealed class ValueMap : IEnumerable<KeyValuePair<object, ImmutableArray<FilterPath>>>
+    private sealed class ValueMap
     {
         public static readonly ValueMap Empty = new(Array.Empty<KeyValuePair<object, ImmutableArray<FilterPath>>>());
 
@@ -790,11 +793,6 @@ internal sealed class FilterFlowAnalysis
             entries[index >= 0 ? index : _entries.Length] = new(index >= 0 ? _entries[index].Key : key, value);
             return new ValueMap(entries);
         }
-
-        public IEnumerator<KeyValuePair<object, ImmutableArray<FilterPath>>> GetEnumerator() =>
-            ((IEnumerable<KeyValuePair<object, ImmutableArray<FilterPath>>>)_entries).GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
         private int IndexOf(object key)
         {

@@ -41,7 +41,7 @@ public sealed class ConfigurationAnalyzer : DiagnosticAnalyzer
         // Reading the files happens here; the checks against the compilation (do the named types exist?) and the
         // driver's symbols wait for the first callback that needs them (MongoOperationAnalyzer.LazyCompilation).
         var compilation = start.Compilation;
-        var configuration = QueryGuardConfiguration.Load(start.Options, compilation: null, start.TryGetValue, start.CancellationToken);
+        var configuration = QueryGuardConfiguration.Load(start.Options, start.TryGetValue, start.CancellationToken);
         // queryguard.baseline.json that cannot be read is reported the same way (its readable entries still apply).
         var fileErrors = configuration.Errors.AddRange(BaselineFile.Load(start.Options, start.TryGetValue, start.CancellationToken).Errors);
         var errors = new Lazy<ImmutableArray<ConfigurationError>>(

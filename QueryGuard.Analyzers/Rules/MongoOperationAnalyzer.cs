@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -58,7 +57,7 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
     private static void RegisterActions(CompilationStartAnalysisContext start)
     {
         // The files are read here; the driver's symbols are resolved at the first operation (see LazyCompilation).
-        var configuration = QueryGuardConfiguration.Load(start.Options, compilation: null, start.TryGetValue, start.CancellationToken);
+        var configuration = QueryGuardConfiguration.Load(start.Options, start.TryGetValue, start.CancellationToken);
         var queryGuard = LazyCompilation(start.Compilation, configuration);
 
         // A build that records the baseline (-p:QueryGuardUpdateBaseline=true) must see every finding.
