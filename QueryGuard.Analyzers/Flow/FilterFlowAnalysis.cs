@@ -483,10 +483,15 @@ internal sealed class FilterFlowAnalysis
     /// <summary>The document type when <paramref name="local"/> holds a filter or a list of filters that is followed.</summary>
     private ITypeSymbol? Tracks(ILocalSymbol local) => _escaped.Contains(local) ? null : TrackedType(local.Type);
 
-    /// <summary>FilterDefinition&lt;T&gt;, Expression&lt;Func&lt;T, bool&gt;&gt;, BsonDocument, or a list of FilterDefinition&lt;T&gt;.</summary>
-    private ITypeSymbol? TrackedType(ITypeSymbol? type)
+    private ITypeSymbol? TrackedType(ITypeSymbol? type) => TrackedType(type, _context.Builder.Symbols);
+
+    /// <summary>
+    /// The types of the locals this analysis follows (their document type; null for any other type):
+    /// FilterDefinition&lt;T&gt;, Expression&lt;Func&lt;T, bool&gt;&gt;, BsonDocument, or a list of FilterDefinition&lt;T&gt;.
+    /// A local of any other type never has a value here, so a filter that reads only such locals needs no graph.
+    /// </summary>
+    internal static ITypeSymbol? TrackedType(ITypeSymbol? type, Driver.DriverSymbols symbols)
     {
-        var symbols = _context.Builder.Symbols;
         switch (type)
         {
             case INamedTypeSymbol named when Driver.DriverSymbols.Is(named, symbols.FilterDefinition):

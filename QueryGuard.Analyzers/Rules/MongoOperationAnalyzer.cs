@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.Operations;
 using QueryGuard.Baseline;
 using QueryGuard.Configuration;
 using QueryGuard.Driver;
+using QueryGuard.Flow;
 
 namespace QueryGuard.Rules;
 
@@ -164,7 +165,7 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
         return Model.Filter.And(operands);
     }
 
-    private enum FlowNeed
+    internal enum FlowNeed
     {
         None,
         Helpers,
@@ -173,14 +174,24 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// What the filter builder may ask the flow analysis (the one expensive step, since it needs the method's control
-    /// flow graph): a local it meets where a filter or a list of filters is expected, or a call to a method of the
-    /// compilation (a helper whose summary is cached per method). It meets neither inside a lambda (a predicate's
-    /// values are read as values), nor as a <c>FilterDefinitionBuilder</c> held in a local
-    /// (<c>var f = Builders&lt;T&gt;.Filter;</c>) or a value-type local (never a filter), so those do not count.
-    /// With only helper calls, the helpers-only resolver gives the same answer without the graph.
+    /// flow graph): a local of a type the flow analysis follows (a filter, a predicate expression, a BsonDocument or a
+    /// list of filters; <see cref="FilterFlowAnalysis.TrackedType(ITypeSymbol?, DriverSymbols)"/>), or a call to a
+    /// method of the compilation (a helper whose summary is cached per method). Inside a lambda the builder reads
+    /// values as values, so nothing there counts; nor does a local of any other type (<c>string id</c>, a
+    /// <c>FilterDefinitionBuilder</c>, a list of ids): the analysis never holds a value for it, so the graph would
+    /// answer "unknown", as the builder does without it. With only helper calls, the helpers-only resolver gives the
+    /// same answer without the graph. The later predicates of a LINQ chain are asked about too.
     /// </summary>
-    private static FlowNeed NeedsFlow(MongoOperation operation, DriverSymbols symbols) =>
-        operation.Filter is { } filter ? NeedsFlow(filter, symbols) : FlowNeed.None;
+    internal static FlowNeed NeedsFlow(MongoOperation operation, DriverSymbols symbols)
+    {
+        var need = operation.Filter is { } filter ? NeedsFlow(filter, symbols) : FlowNeed.None;
+        for (var i = 0; i < operation.MoreFilters.Length && need != FlowNeed.Graph; i++)
+        {
+            need = Max(need, NeedsFlow(operation.MoreFilters[i], symbols));
+        }
+
+        return need;
+    }
 
     private static FlowNeed NeedsFlow(IOperation operation, DriverSymbols symbols)
     {
@@ -189,7 +200,7 @@ public sealed class MongoOperationAnalyzer : DiagnosticAnalyzer
             case IAnonymousFunctionOperation:
                 return FlowNeed.None;
             case ILocalReferenceOperation { Local.Type: var type }:
-                return type is null || (!type.IsValueType && !DriverSymbols.Is(type, symbols.FilterDefinitionBuilder)) ? FlowNeed.Graph : FlowNeed.None;
+                return FilterFlowAnalysis.TrackedType(type, symbols) is not null ? FlowNeed.Graph : FlowNeed.None;
         }
 
         var need = operation is IInvocationOperation { TargetMethod: var method } && method.DeclaringSyntaxReferences.Length > 0

@@ -52,6 +52,38 @@ public class FlowAnalysisTests
         Assert.InRange(large / (double)small, 1.5, 2.5);
     }
 
+    [Theory]
+    // The method's graph is built only where the flow analysis can answer: a local holding a filter, a predicate
+    // expression or a list of filters, anywhere in the filter or in a later predicate of a LINQ chain.
+    [InlineData("var f = B.Eq(x => x.Name, name); _boards.Find(f).ToList();", "Graph")]
+    [InlineData("var l = new List<FilterDefinition<Board>>(); _boards.Find(B.And(l)).ToList();", "Graph")]
+    [InlineData("System.Linq.Expressions.Expression<Func<Board, bool>> p = x => x.Closed; _boards.AsQueryable().Where(x => x.Name == name).Where(p).ToList();", "Graph")]
+    // Locals the analysis never holds a value for: a string, a list of ids, the filter builder; and lambdas.
+    [InlineData("var n = name; _boards.Find(B.Eq(x => x.Name, n)).ToList();", "None")]
+    [InlineData("var some = ids.ToList(); _boards.Find(B.In(x => x.Name, some)).ToList();", "None")]
+    [InlineData("var b = Builders<Board>.Filter; _boards.Find(b.Eq(x => x.Name, name)).ToList();", "None")]
+    [InlineData("var n = name; _boards.AsQueryable().Where(x => x.Name == name).Where(x => x.Name == n).ToList();", "None")]
+    // A call to a method of the compilation is summarised without the graph.
+    [InlineData("FilterDefinition<Board> Named(string n) => B.Eq(x => x.Name, n); var n = name; _boards.Find(Named(n)).ToList();", "Helpers")]
+    public async Task TheGraphIsBuilt_OnlyForLocalsTheFlowAnalysisFollows(string statements, string expected)
+    {
+        var source = Code(statements);
+        var project = TestProject.Create(new[] { source });
+        var compilation = (await project.GetCompilationAsync())!;
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var tree = compilation.SyntaxTrees.Single();
+        var model = compilation.GetSemanticModel(tree);
+        var queryGuard = QueryGuardCompilation.TryCreate(compilation, QueryGuard.Configuration.QueryGuardConfiguration.Empty)!;
+        var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == "Run");
+
+        // The outermost recognised operation: the Find call, or the last step of the LINQ chain.
+        var mongo = method.DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Select(call => queryGuard.Operations.Recognize(model.GetOperation(call)!))
+            .First(operation => operation is not null)!;
+
+        Assert.Equal(expected, QueryGuard.Rules.MongoOperationAnalyzer.NeedsFlow(mongo, queryGuard.Symbols).ToString());
+    }
+
     /// <summary>A method with <paramref name="branches"/> sequential <c>if (cN) f &amp;= Eq(...)</c> before a write.</summary>
     private static async Task<(int Transfers, int Blocks, bool Reported)> AnalyseSequentialIfs(int branches)
     {

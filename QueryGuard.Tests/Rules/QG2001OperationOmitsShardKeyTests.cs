@@ -43,6 +43,14 @@ public class QG2001OperationOmitsShardKeyTests
         await Verify.NoDiagnosticsAsync(Code(negative), config: Config);
     }
 
+    [Fact]
+    public async Task LaterLinqPredicateHeldInLocal_IsFollowed()
+    {
+        // The chain's later predicates are read like the first: through the method's flow when held in a local.
+        await Verify.DiagnosticsAsync(Code("System.Linq.Expressions.Expression<Func<Board, bool>> closed = x => x.Closed; _boards.AsQueryable().Where([|x => x.Name == name|]).Where(closed).ToList();"), config: Config);
+        await Verify.NoDiagnosticsAsync(Code("System.Linq.Expressions.Expression<Func<Board, bool>> inWorkspace = x => x.WorkspaceId == workspaceId; _boards.AsQueryable().Where(x => x.Name == name).Where(inWorkspace).ToList();"), config: Config);
+    }
+
     [Theory]
     [InlineData(DriverVersion.V2)]
     [InlineData(DriverVersion.V3)]
