@@ -35,6 +35,8 @@ public sealed class BenchmarkScriptTests
 
             var lines = run.Output.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
             Assert.True(lines.Count >= ResultLines.Length, run.ToString());
+            // Before them, every build's figure (one run here), so a reader sees the spread behind the medians.
+            Assert.Contains(lines, l => Regex.IsMatch(l, @"^per build, in run order: queryguard \d+ ms; peer \d+ ms; floor \d+ ms; csc with queryguard \d+ ms$"));
             var last = lines.TakeLast(ResultLines.Length).ToList();
             for (var i = 0; i < ResultLines.Length; i++)
             {

@@ -67,14 +67,7 @@ public class FlowAnalysisTests
     [InlineData("FilterDefinition<Board> Named(string n) => B.Eq(x => x.Name, n); var n = name; _boards.Find(Named(n)).ToList();", "Helpers")]
     public async Task TheGraphIsBuilt_OnlyForLocalsTheFlowAnalysisFollows(string statements, string expected)
     {
-        var source = Code(statements);
-        var project = TestProject.Create(new[] { source });
-        var compilation = (await project.GetCompilationAsync())!;
-        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        var tree = compilation.SyntaxTrees.Single();
-        var model = compilation.GetSemanticModel(tree);
-        var queryGuard = QueryGuardCompilation.TryCreate(compilation, QueryGuard.Configuration.QueryGuardConfiguration.Empty)!;
-        var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == "Run");
+        var (model, method, queryGuard) = await CompileRun(statements);
 
         // The outermost recognised operation: the Find call, or the last step of the LINQ chain.
         var mongo = method.DescendantNodes().OfType<InvocationExpressionSyntax>()
@@ -94,15 +87,8 @@ public class FlowAnalysisTests
         }
 
         body.Append("_workspaces.DeleteMany(f);\n");
-        var source = Code(body.ToString());
-        var project = TestProject.Create(new[] { source });
-        var compilation = (await project.GetCompilationAsync())!;
-        var tree = compilation.SyntaxTrees.Single();
-        var model = compilation.GetSemanticModel(tree);
-        var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == "Run");
+        var (model, method, queryGuard) = await CompileRun(body.ToString());
         var graph = ControlFlowGraph.Create((IMethodBodyOperation)model.GetOperation(method)!);
-
-        var queryGuard = QueryGuardCompilation.TryCreate(compilation, QueryGuard.Configuration.QueryGuardConfiguration.Empty)!;
         var analysis = queryGuard.Flow.Analyze(graph, CancellationToken.None);
 
         var call = method.DescendantNodes().OfType<InvocationExpressionSyntax>().Last(i => i.ToString().StartsWith("_workspaces.DeleteMany", StringComparison.Ordinal));
@@ -110,5 +96,15 @@ public class FlowAnalysisTests
         var filter = queryGuard.Filters.With(analysis.ResolverAt(call)).Build(mongo.Filter, mongo.DocumentType);
         var reported = QueryGuard.Rules.EmptyOnSomePathRules.EmptyWhen(filter) is not null;
         return (analysis.Transfers, graph.Blocks.Length, reported);
+    }
+
+    /// <summary>The scenario with <paramref name="statements"/> in <c>Repository.Run</c>, compiled without errors.</summary>
+    private static async Task<(SemanticModel Model, MethodDeclarationSyntax Run, QueryGuardCompilation QueryGuard)> CompileRun(string statements)
+    {
+        var compilation = (await TestProject.Create(new[] { Code(statements) }).GetCompilationAsync())!;
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        var tree = compilation.SyntaxTrees.Single();
+        var run = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == "Run");
+        return (compilation.GetSemanticModel(tree), run, QueryGuardCompilation.TryCreate(compilation, QueryGuard.Configuration.QueryGuardConfiguration.Empty)!);
     }
 }

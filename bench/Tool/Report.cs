@@ -65,6 +65,10 @@ internal static class Report
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"queryguard analyzer time: {queryGuard:F0} ms (MongoOperationAnalyzer {mongoAnalyzer:F0} ms); floor analyzer time: {Shown(floorMeasured)}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peer (Meziantou.Analyzer): {peerAnalyzers[0].Count} analyzers reported, median analyzer time {Shown(Median(peerAnalyzers.Select(Median)))}"));
+        // The medians hide how far one build's figure moves (bench/README.md: 15 s to 105 s for the same analyzer):
+        // every build's value, in run order.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"per build, in run order: queryguard {PerBuild(builds["queryguard"], b => AssemblyTime(b, "QueryGuard.Analyzers"))} ms; peer {PerBuild(builds["peer"], b => AssemblyTime(b, "Meziantou.Analyzer"))} ms; floor {PerBuild(builds["floor"], b => AssemblyTime(b, "FloorAnalyzer"))} ms; csc with queryguard {PerBuild(builds["queryguard"], b => b.CscMs)} ms"));
         // Context for W, which compares one QueryGuard analyzer doing the work of its 11 operation rules with the
         // peer's median analyzer, most of which find nothing to look at here: the same comparison per rule, against
         // the peer's analyzers that the compiler could measure (at least 1 ms).
@@ -82,6 +86,9 @@ internal static class Report
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"queryguard vs peer median rule: {mongoAnalyzer / peerMedianRule:F1}"));
         return 0;
     }
+
+    private static string PerBuild(IEnumerable<Build> builds, Func<Build, double> value) =>
+        string.Join(" / ", builds.Select(b => value(b).ToString("F0", CultureInfo.InvariantCulture)));
 
     private static string Shown(double ms) => ms < ResolutionMs ? "<1 ms (below the compiler's resolution; counted as 1 ms)" : string.Create(CultureInfo.InvariantCulture, $"{ms:F0} ms");
 
