@@ -705,12 +705,8 @@ internal sealed class FilterFlowAnalysis
             }
         }
 
-        if (distinct is null)
-        {
-            return paths.Length <= MaxAlternatives ? paths : paths.OrderBy(Badness).Take(MaxAlternatives).ToImmutableArray();
-        }
-
-        return distinct.Count <= MaxAlternatives ? distinct.ToImmutableArray() : distinct.OrderBy(Badness).Take(MaxAlternatives).ToImmutableArray();
+        var kept = distinct is null ? paths : distinct.ToImmutableArray();
+        return kept.Length <= MaxAlternatives ? kept : kept.OrderBy(Badness).Take(MaxAlternatives).ToImmutableArray();
 
         static int Badness(FilterPath path) => path.Filter switch
         {
